@@ -1,0 +1,203 @@
+"""The one place where JSON views get their conventions (see ../shared/API.md).
+
+Every JSON view is wrapped in ``@api_view``, which:
+- answers 405 for other methods, 401 when login is required and missing;
+- for a body-carrying method, demands ``application/json`` (415 otherwise) and parses it
+  (400 when malformed or not an object), leaving the dict in ``request.json``;
+- turns ``ApiError``, ``Http404``, ``PermissionDenied`` and allauth's ``RateLimited`` into
+  ``{"message", "errors"}`` responses, so no JSON endpoint ever answers with an HTML page.
+
+CSRF: JSON views are exempt from Django's token check because a browser cannot send a
+cross-site request with ``Content-Type: application/json`` without a CORS preflight, which this
+site never grants; session cookies are ``SameSite=Lax`` as a second wall. Multipart views
+(uploads) pass ``body="multipart"`` and must carry Django's CSRF token or an
+``X-Requested-With`` header, which likewise forces a preflight.
+"""
+
+import functools
+import json
+import math
+from collections.abc import Callable, Iterable
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.views.decorators.csrf import csrf_exempt
+
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+
+
+class ApiError(Exception):
+    """An error a JSON view answers with: status, a human sentence, and optional field errors."""
+
+    def __init__(self, status: int, message: str, errors: dict | None = None, headers: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = errors
+        self.headers = headers or {}
+
+
+def error_response(status: int, message: str, errors: dict | None = None, headers: dict | None = None):
+    payload = {"message": message}
+    if errors:
+        payload["errors"] = errors
+    response = JsonResponse(payload, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def form_errors(form) -> dict:
+    """A form's errors as ``{field: [messages]}``; errors not tied to a field go under ``__all__``."""
+    return {field: [str(message) for message in messages] for field, messages in form.errors.items()}
+
+
+def invalid_form(form, message: str = "The request has invalid fields.", status: int = 400) -> ApiError:
+    return ApiError(status, message, form_errors(form))
+
+
+def validation_error_to_api(error: ValidationError, status: int = 400) -> ApiError:
+    if hasattr(error, "error_dict"):
+        errors = {field: [str(m) for e in errs for m in e.messages] for field, errs in error.error_dict.items()}
+        return ApiError(status, "The request has invalid fields.", errors)
+    return ApiError(status, " ".join(error.messages))
+
+
+class _CsrfCheck(CsrfViewMiddleware):
+    def _reject(self, request, reason):
+        return reason
+
+
+def _csrf_failure(request) -> str | None:
+    """Django's own CSRF verdict for this request: None when it passes, else the reason."""
+    check = _CsrfCheck(lambda req: None)
+    check.process_request(request)
+    return check.process_view(request, None, (), {})
+
+
+def _parse_json_body(request) -> dict:
+    content_type = request.content_type or ""
+    if content_type != "application/json":
+        raise ApiError(415, "Send the request body as JSON (Content-Type: application/json).")
+    if not request.body:
+        return {}
+    try:
+        data = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "The request body is not valid JSON.")
+    if not isinstance(data, dict):
+        raise ApiError(400, "The request body must be a JSON object.")
+    return data
+
+
+def _check_multipart(request) -> None:
+    if not (request.content_type or "").startswith("multipart/form-data"):
+        raise ApiError(415, "Send the file as multipart/form-data.")
+    if request.headers.get("X-Requested-With") is None and _csrf_failure(request) is not None:
+        raise ApiError(403, "Send an X-Requested-With header or a CSRF token with uploads.")
+
+
+def _rate_limited_response(error) -> JsonResponse:
+    return error_response(429, "Too many requests; try again later.", headers={"Retry-After": "60"})
+
+
+def api_view(methods: Iterable[str], *, login_required: bool = False, body: str = "json"):
+    """Wrap a JSON view: method, authentication, body parsing and error conventions."""
+    allowed = {m.upper() for m in methods}
+
+    def decorator(view: Callable):
+        @csrf_exempt
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            from allauth.core.exceptions import RateLimited
+
+            if request.method not in allowed:
+                response = error_response(405, f"Method {request.method} is not allowed here.")
+                response["Allow"] = ", ".join(sorted(allowed))
+                return response
+            try:
+                if login_required and not request.user.is_authenticated:
+                    raise ApiError(401, "Log in first.")
+                request.json = {}
+                if request.method in BODY_METHODS:
+                    if body == "multipart":
+                        _check_multipart(request)
+                    else:
+                        request.json = _parse_json_body(request)
+                return view(request, *args, **kwargs)
+            except ApiError as error:
+                return error_response(error.status, error.message, error.errors, error.headers)
+            except Http404:
+                return error_response(404, "Not found.")
+            except PermissionDenied as error:
+                return error_response(403, str(error) or "You are not allowed to do that.")
+            except RateLimited as error:
+                return _rate_limited_response(error)
+
+        return wrapper
+
+    return decorator
+
+
+def _page_numbers(request) -> tuple[int, int]:
+    try:
+        page = int(request.GET.get("page", 1))
+        per_page = int(request.GET.get("per_page", DEFAULT_PER_PAGE))
+    except ValueError:
+        raise ApiError(400, "page and per_page must be whole numbers.")
+    if page < 1 or per_page < 1:
+        raise ApiError(400, "page and per_page start at 1.")
+    return page, min(per_page, MAX_PER_PAGE)
+
+
+def paginate(request, queryset, *, count: int | None = None):
+    """Slice ``queryset`` by ``?page=&per_page=``; return (items, headers for the response).
+
+    ``count`` may be passed when the caller already knows the total (a kept counter), which
+    saves the COUNT query.
+    """
+    page, per_page = _page_numbers(request)
+    total = queryset.count() if count is None else count
+    last = max(1, math.ceil(total / per_page))
+    start = (page - 1) * per_page
+    items = list(queryset[start : start + per_page]) if start < total else []
+    return items, _pagination_headers(request, page, per_page, last, total)
+
+
+def _pagination_headers(request, page: int, per_page: int, last: int, total: int) -> dict:
+    def link(number: int, rel: str) -> str:
+        query = request.GET.copy()
+        query["page"] = number
+        query["per_page"] = per_page
+        return f'<{request.build_absolute_uri(request.path)}?{urlencode(sorted(query.items()))}>; rel="{rel}"'
+
+    links = [link(1, "first")]
+    if page > 1:
+        links.append(link(min(page - 1, last), "prev"))
+    if page < last:
+        links.append(link(page + 1, "next"))
+    links.append(link(last, "last"))
+    return {"Link": ", ".join(links), "X-Total-Count": str(total)}
+
+
+def json_response(data, *, status: int = 200, headers: dict | None = None) -> JsonResponse:
+    response = JsonResponse(data, status=status, safe=False)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+__all__ = [
+    "ApiError",
+    "api_view",
+    "error_response",
+    "form_errors",
+    "invalid_form",
+    "json_response",
+    "paginate",
+    "validation_error_to_api",
+]

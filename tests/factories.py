@@ -1,0 +1,45 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from forum.models import Comment, Discussion, Participant
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    login = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.login}@example.com")
+    firstname = "Ada"
+    lastname = "Lovelace"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class DiscussionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Discussion
+
+    name = factory.Sequence(lambda n: f"Discussion {n}")
+    creator = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def creator_participates(obj, create, extracted, **kwargs):
+        if create:
+            Participant.objects.get_or_create(discussion=obj, user=obj.creator)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    discussion = factory.SubFactory(DiscussionFactory)
+    author = factory.SubFactory(UserFactory)
+    text = factory.Sequence(lambda n: f"Comment number {n}")
