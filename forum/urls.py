@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("users.urls_web")),
     path("", include("users.urls_api")),
+    path("", include("users.urls_uploads")),
     path("", include("forum.urls_web")),
     path("", include("forum.urls_api")),
 ]

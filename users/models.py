@@ -128,5 +128,9 @@ class Upload(models.Model):
         return reverse("upload-file", kwargs={"upload_id": self.id})
 
     @property
+    def thumbnail_url(self) -> str:
+        return reverse("upload-thumbnail", kwargs={"upload_id": self.id})
+
+    @property
     def is_image(self) -> bool:
         return self.width is not None
