@@ -3,7 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from forum.health import health
+
 urlpatterns = [
+    path("health", health, name="health"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("users.urls_web")),
