@@ -4,7 +4,8 @@ Every JSON view is wrapped in ``@api_view``, which:
 - answers 405 for other methods, 401 when login is required and missing;
 - for a body-carrying method, demands ``application/json`` (415 otherwise) and parses it
   (400 when malformed or not an object), leaving the dict in ``request.json``;
-- turns ``ApiError``, ``Http404``, ``PermissionDenied`` and allauth's ``RateLimited`` into
+- turns ``ApiError``, ``Http404``, ``PermissionDenied``, a service's ``ValidationError`` (400
+  with field errors) and allauth's ``RateLimited`` into
   ``{"message", "errors"}`` responses, so no JSON endpoint ever answers with an HTML page.
 
 CSRF: JSON views are exempt from Django's token check because a browser cannot send a
@@ -20,7 +21,14 @@ import math
 from collections.abc import Callable, Iterable
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
+from django.http.multipartparser import MultiPartParserError
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
@@ -97,7 +105,13 @@ def _parse_json_body(request) -> dict:
 def _check_multipart(request) -> None:
     if not (request.content_type or "").startswith("multipart/form-data"):
         raise ApiError(415, "Send the file as multipart/form-data.")
-    if request.headers.get("X-Requested-With") is None and _csrf_failure(request) is not None:
+    if request.headers.get("X-Requested-With") is not None:
+        return
+    try:
+        failure = _csrf_failure(request)
+    except (MultiPartParserError, RequestDataTooBig, TooManyFilesSent, TooManyFieldsSent):
+        raise ApiError(400, "The multipart body could not be read.")
+    if failure is not None:
         raise ApiError(403, "Send an X-Requested-With header or a CSRF token with uploads.")
 
 
@@ -105,8 +119,10 @@ def _rate_limited_response(error) -> JsonResponse:
     return error_response(429, "Too many requests; try again later.", headers={"Retry-After": "60"})
 
 
-def api_view(methods: Iterable[str], *, login_required: bool = False, body: str = "json"):
-    """Wrap a JSON view: method, authentication, body parsing and error conventions."""
+def api_view(methods: Iterable[str], *, login_required: bool = False, body: str | None = "json"):
+    """Wrap a JSON view: method, authentication, body parsing and error conventions.
+
+    ``body``: "json" (the default), "multipart", or None for a view that reads no body."""
     allowed = {m.upper() for m in methods}
 
     def decorator(view: Callable):
@@ -123,7 +139,7 @@ def api_view(methods: Iterable[str], *, login_required: bool = False, body: str 
                 if login_required and not request.user.is_authenticated:
                     raise ApiError(401, "Log in first.")
                 request.json = {}
-                if request.method in BODY_METHODS:
+                if request.method in BODY_METHODS and body is not None:
                     if body == "multipart":
                         _check_multipart(request)
                     else:
@@ -135,12 +151,32 @@ def api_view(methods: Iterable[str], *, login_required: bool = False, body: str 
                 return error_response(404, "Not found.")
             except PermissionDenied as error:
                 return error_response(403, str(error) or "You are not allowed to do that.")
+            except ValidationError as error:
+                api_error = validation_error_to_api(error)
+                return error_response(api_error.status, api_error.message, api_error.errors)
             except RateLimited as error:
                 return _rate_limited_response(error)
 
         return wrapper
 
     return decorator
+
+
+def method_dispatch(**views_by_method: Callable):
+    """One path, several operations: ``method_dispatch(GET=comment_list, POST=comment_create)``.
+    Each view keeps its own ``api_view`` rules; other methods get 405 with ``Allow``."""
+    allowed = {method.upper(): view for method, view in views_by_method.items()}
+
+    @csrf_exempt
+    def dispatcher(request, *args, **kwargs):
+        view = allowed.get(request.method)
+        if view is None:
+            response = error_response(405, f"Method {request.method} is not allowed here.")
+            response["Allow"] = ", ".join(allowed)
+            return response
+        return view(request, *args, **kwargs)
+
+    return dispatcher
 
 
 def _page_numbers(request) -> tuple[int, int]:
@@ -198,6 +234,7 @@ __all__ = [
     "form_errors",
     "invalid_form",
     "json_response",
+    "method_dispatch",
     "paginate",
     "validation_error_to_api",
 ]

@@ -136,7 +136,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("login", "email", "firstname", "lastname", "middlename")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -149,7 +152,7 @@ ACCOUNT_ADAPTER = "users.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "login"
 ACCOUNT_LOGIN_METHODS = {"email", "username", "phone"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "phone", "password1*", "password2*"]
-ACCOUNT_FORMS = {"signup": "users.forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "users.forms.SignupForm", "add_email": "users.forms.AddEmailForm"}
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
@@ -180,7 +183,8 @@ if _smtp_host:
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # Django's console backend prints bodies quoted-printable, which breaks long links.
+    MAILERS = {"default": {"BACKEND": "users.mail.ReadableConsoleEmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "forum@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -22,6 +22,13 @@ def clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test stores its files in its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def password():
     return PASSWORD
@@ -29,7 +36,7 @@ def password():
 
 @pytest.fixture
 def user(db):
-    return UserFactory(login="alice", email="alice@example.com", phone_number="+447700900123")
+    return UserFactory(login="alice", email="alice@example.com", phone_number="+447911123456")
 
 
 @pytest.fixture

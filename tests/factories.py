@@ -1,5 +1,6 @@
 import factory
 from django.contrib.auth import get_user_model
+from django.db.models import F
 
 from forum.models import Comment, Discussion, Participant
 
@@ -26,6 +27,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class DiscussionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Discussion
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Discussion {n}")
     creator = factory.SubFactory(UserFactory)
@@ -39,7 +41,16 @@ class DiscussionFactory(factory.django.DjangoModelFactory):
 class CommentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Comment
+        skip_postgeneration_save = True
 
     discussion = factory.SubFactory(DiscussionFactory)
     author = factory.SubFactory(UserFactory)
     text = factory.Sequence(lambda n: f"Comment number {n}")
+
+    @factory.post_generation
+    def counted(obj, create, extracted, **kwargs):
+        """Keep the discussion's kept counters as forum.services.post_comment does."""
+        if create:
+            Discussion.objects.filter(pk=obj.discussion_id).update(
+                comments_count=F("comments_count") + 1, last_activity_at=obj.created_at
+            )

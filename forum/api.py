@@ -1,0 +1,108 @@
+"""JSON views for discussions and comments, at the seed's paths (see ../shared/API.md).
+
+Thin, and one to one with ``forum/views.py``: fetch what the user may see, bind the form,
+call the service, serialise. Conventions (methods, 401/415/400, error bodies, pagination)
+come from ``forum.jsonapi``.
+"""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+
+from forum.forms import CommentForm, StartDiscussionForm
+from forum.jsonapi import (
+    ApiError,
+    api_view,
+    invalid_form,
+    json_response,
+    paginate,
+    method_dispatch,
+)
+from forum.models import Comment, Discussion
+from forum.serializers import comment_data, discussion_data
+from forum.services import post_comment, start_discussion
+
+COMMENTS_LIMIT_DEFAULT = 20
+COMMENTS_LIMIT_MAX = 100
+
+
+@api_view(["POST"], login_required=True)
+def discussion_create(request):
+    form = StartDiscussionForm(request.json)
+    if not form.is_valid():
+        raise invalid_form(form)
+    discussion = start_discussion(creator=request.user, **form.cleaned_data)
+    discussion = _discussions_with_parts(request).get(pk=discussion.pk)
+    return json_response(discussion_data(discussion, request.user, request), status=201)
+
+
+@api_view(["GET"])
+def discussion_list(request):
+    discussions = Discussion.objects.visible_to(request.user).in_list_order()
+    return _discussion_page(request, discussions)
+
+
+@api_view(["GET"], login_required=True)
+def discussion_list_mine(request):
+    discussions = Discussion.objects.of_participant(request.user).in_activity_order()
+    return _discussion_page(request, discussions)
+
+
+@api_view(["GET"])
+def discussion_detail(request, discussion_id):
+    visible = _discussions_with_parts(request).visible_to(request.user)
+    discussion = get_object_or_404(visible, pk=discussion_id)
+    return json_response(discussion_data(discussion, request.user, request))
+
+
+@api_view(["GET"])
+def comment_list(request, discussion_id):
+    discussion = get_object_or_404(Discussion.objects.visible_to(request.user), pk=discussion_id)
+    comments = discussion.comments.with_related().in_time_order()
+    if "after" in request.GET:
+        comments = comments.newer_than(_after_comment(request, discussion))
+    items, headers = paginate(request, comments)
+    return json_response([comment_data(c, request.user, request) for c in items], headers=headers)
+
+
+@api_view(["POST"], login_required=True)
+def comment_create(request, discussion_id):
+    discussion = get_object_or_404(Discussion.objects.visible_to(request.user), pk=discussion_id)
+    form = CommentForm(request.json)
+    if not form.is_valid():
+        raise invalid_form(form)
+    comment = post_comment(author=request.user, discussion=discussion, **form.post_comment_arguments())
+    comment = Comment.objects.with_related().get(pk=comment.pk)
+    return json_response(comment_data(comment, request.user, request), status=201)
+
+
+discussion_comments = method_dispatch(GET=comment_list, POST=comment_create)
+
+
+def _discussion_page(request, discussions):
+    items, headers = paginate(request, discussions.with_participants().with_latest_comments(_comments_limit(request)))
+    return json_response([discussion_data(d, request.user, request) for d in items], headers=headers)
+
+
+def _discussions_with_parts(request):
+    return Discussion.objects.with_participants().with_latest_comments(_comments_limit(request))
+
+
+def _comments_limit(request) -> int:
+    """``?comments_limit=``: how many of the latest comments a discussion embeds."""
+    raw = request.GET.get("comments_limit", COMMENTS_LIMIT_DEFAULT)
+    try:
+        limit = int(raw)
+    except (TypeError, ValueError):
+        raise ApiError(400, "comments_limit must be a whole number.")
+    if limit < 0:
+        raise ApiError(400, "comments_limit cannot be negative.")
+    return min(limit, COMMENTS_LIMIT_MAX)
+
+
+def _after_comment(request, discussion) -> Comment:
+    """``?after=<comment_id>``: must name a comment of this discussion."""
+    comment_id = request.GET["after"]
+    try:
+        return discussion.comments.get(pk=comment_id)
+    except (Comment.DoesNotExist, ValidationError, ValueError):
+        raise ApiError(400, "after must be the id of a comment of this discussion.")

@@ -1,0 +1,167 @@
+"""Discussions and comments: every write happens here, once, behind a ``check_*`` permission.
+
+The HTML views, the JSON views and the tests call these functions. Each runs in one
+transaction: when it raises, nothing it wrote stays (uploaded files it stored are deleted too).
+Errors: ``PermissionDenied`` (403: not allowed) and ``ValidationError`` keyed by the API's
+field names (400: invalid input).
+"""
+
+import uuid
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from forum.models import Comment, CommentAttachment, Discussion, Participant, Visibility
+from forum.permissions import check_post_as, check_post_comment, check_start_discussion
+from users.models import Upload
+from users.uploads import UploadRejected, store_upload
+
+EMPTY_COMMENT = "Write something or attach a file."
+BAD_REPLY = "You can only reply to a comment of this discussion that has not been deleted."
+BAD_ATTACHMENT = "Attach only your own uploads that are not attached to another comment yet."
+
+
+@transaction.atomic
+def start_discussion(*, creator, name: str, visibility: str = Visibility.PUBLIC, comment_text: str = "") -> Discussion:
+    """Create a discussion with ``creator`` as its first participant, and optionally its
+    first comment.
+
+    Preconditions: ``name`` and ``visibility`` come from a valid ``StartDiscussionForm``.
+    Raises ``PermissionDenied`` when the creator is anonymous or banned.
+    """
+    check_start_discussion(creator)
+    discussion = Discussion.objects.create(name=name, creator=creator, visibility=visibility)
+    Participant.objects.create(discussion=discussion, user=creator)
+    if comment_text:
+        post_comment(author=creator, discussion=discussion, text=comment_text)
+    return discussion
+
+
+@transaction.atomic
+def post_comment(
+    *,
+    author,
+    discussion: Discussion,
+    text: str = "",
+    replied_to_id: uuid.UUID | None = None,
+    attachment_ids: Sequence[uuid.UUID] = (),
+    files: Iterable = (),
+    claimed_author_id: uuid.UUID | str | None = None,
+) -> Comment:
+    """Post a comment by ``author`` in ``discussion``; the author becomes a participant, and
+    the discussion's ``comments_count`` and ``last_activity_at`` move on.
+
+    ``attachment_ids`` name uploads the author already made; ``files`` are stored now as the
+    author's uploads (``users.uploads.store_upload``) and attached after them.
+
+    Preconditions: ``discussion`` was fetched through ``visible_to(author)``; the arguments
+    come from a valid ``CommentForm``.
+    Raises ``PermissionDenied`` when the author may not post there (anonymous, banned,
+    locked, private and not a participant) or ``claimed_author_id`` names someone else;
+    ``ValidationError`` when the reply is not a live comment of this discussion, an attachment
+    is unknown, someone else's or already attached, a file is refused, or there is neither
+    text nor attachment.
+    """
+    _lock_for_posting(discussion)
+    check_post_comment(author, discussion)
+    check_post_as(author, claimed_author_id)
+    replied_to = _reply_target(discussion, replied_to_id)
+    uploads = _claimable_uploads(author, attachment_ids)
+    files = list(files)
+    if not text and not uploads and not files:
+        raise ValidationError({"comment_text": [ValidationError(EMPTY_COMMENT, code="empty")]})
+    with _deleting_files_on_error() as stored:
+        uploads += _store_files(author, files, stored)
+        comment = Comment.objects.create(discussion=discussion, author=author, text=text, replied_to=replied_to)
+        _attach(comment, uploads)
+        Participant.objects.get_or_create(discussion=discussion, user=author)
+        _record_activity(discussion, comment.created_at)
+    return comment
+
+
+def _lock_for_posting(discussion: Discussion) -> None:
+    """Re-read what the rules depend on under a row lock (PostgreSQL; SQLite's IMMEDIATE
+    transactions already serialise writers), so a discussion locked a moment ago is seen."""
+    discussion.refresh_from_db(
+        from_queryset=Discussion.objects.select_for_update(),
+        fields=["is_locked", "visibility", "comments_count"],
+    )
+
+
+def _reply_target(discussion: Discussion, comment_id: uuid.UUID | None) -> Comment | None:
+    if comment_id is None:
+        return None
+    comment = Comment.objects.filter(pk=comment_id, discussion=discussion, is_deleted=False).first()
+    if comment is None:
+        raise ValidationError({"replied_message": [ValidationError(BAD_REPLY, code="bad_reply")]})
+    return comment
+
+
+def _claimable_uploads(owner, upload_ids: Sequence[uuid.UUID]) -> list:
+    """The uploads named, in the order named, if every one is ``owner``'s and unattached."""
+    if not upload_ids:
+        return []
+    found = Upload.objects.select_for_update(of=("self",)).filter(
+        pk__in=upload_ids, owner=owner, attachment__isnull=True
+    )
+    by_id = {upload.pk: upload for upload in found}
+    missing = [str(upload_id) for upload_id in upload_ids if upload_id not in by_id]
+    if missing:
+        raise ValidationError(
+            {"attachments": [ValidationError(f"{BAD_ATTACHMENT} Refused: {', '.join(missing)}.", code="bad_attachment")]}
+        )
+    return [by_id[upload_id] for upload_id in upload_ids]
+
+
+@contextmanager
+def _deleting_files_on_error():
+    """Collects the uploads stored during the block; if the block raises, their files leave
+    storage too (their rows go with the transaction's rollback)."""
+    stored = []
+    try:
+        yield stored
+    except BaseException:
+        for upload in stored:
+            _delete_stored_files(upload)
+        raise
+
+
+def _delete_stored_files(upload) -> None:
+    for field in (upload.file, upload.thumbnail):
+        if field:
+            field.storage.delete(field.name)
+
+
+def _store_files(owner, files: list, stored: list) -> list:
+    """Store each file as ``owner``'s upload (appending it to ``stored`` as it goes)."""
+    for file in files:
+        try:
+            stored.append(store_upload(file=file, owner=owner))
+        except UploadRejected as rejected:
+            name = getattr(file, "name", "file")
+            raise ValidationError({"files": [ValidationError(f"{name}: {rejected.message}", code="rejected")]})
+    return list(stored)
+
+
+def _attach(comment: Comment, uploads: list) -> None:
+    """Link the uploads to the comment. The OneToOne on the upload is the last wall against
+    attaching one upload twice (two requests racing for it): its IntegrityError becomes a 400."""
+    if not uploads:
+        return
+    links = [CommentAttachment(comment=comment, upload=upload, position=i) for i, upload in enumerate(uploads)]
+    try:
+        with transaction.atomic():
+            CommentAttachment.objects.bulk_create(links)
+    except IntegrityError:
+        raise ValidationError({"attachments": [ValidationError(BAD_ATTACHMENT, code="bad_attachment")]})
+
+
+def _record_activity(discussion: Discussion, when) -> None:
+    """Count the comment and move the activity time, in SQL (F()), and mirror it on the object
+    (exact: the row is locked, or the transaction is the only writer on SQLite)."""
+    Discussion.objects.filter(pk=discussion.pk).update(comments_count=F("comments_count") + 1, last_activity_at=when)
+    discussion.comments_count += 1
+    discussion.last_activity_at = when

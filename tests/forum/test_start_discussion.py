@@ -1,0 +1,241 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from forum.models import Comment, Discussion, Participant, Visibility
+from forum.services import start_discussion
+from tests.factories import UserFactory
+from tests.forum.helpers import USER_KEYS, api_client_for, assert_discussion_shape, assert_json_error
+
+pytestmark = pytest.mark.django_db
+
+SEED_PATHS = ["/dicussion", "/discussion"]
+
+
+# --- the service ---------------------------------------------------------------------------
+
+
+def test_start_discussion_makes_the_creator_its_first_participant(user):
+    discussion = start_discussion(creator=user, name="Tea", visibility=Visibility.PUBLIC)
+
+    assert discussion.creator == user
+    assert list(discussion.participants.values_list("user", flat=True)) == [user.pk]
+    assert discussion.comments_count == 0
+
+
+def test_start_discussion_with_a_first_comment_counts_it(user):
+    discussion = start_discussion(creator=user, name="Tea", comment_text="Who brings the milk?")
+
+    discussion.refresh_from_db()
+    assert discussion.comments_count == 1
+    assert discussion.comments.get().text == "Who brings the milk?"
+
+
+def test_start_discussion_refuses_a_banned_user_and_writes_nothing(user):
+    user.is_banned = True
+    with pytest.raises(PermissionDenied):
+        start_discussion(creator=user, name="Tea")
+    assert not Discussion.objects.exists()
+
+
+def test_start_discussion_refuses_an_anonymous_user(db):
+    with pytest.raises(PermissionDenied):
+        start_discussion(creator=AnonymousUser(), name="Tea")
+
+
+# --- JSON ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", SEED_PATHS)
+def test_start_discussion_json_answers_201_with_the_discussion(logged_in_api_client, user, path):
+    response = logged_in_api_client.post_json(path, {"name": "Tea time"})
+
+    assert response.status_code == 201
+    data = response.json()
+    assert_discussion_shape(data)
+    discussion = Discussion.objects.get()
+    assert data["id"] == str(discussion.id)
+    assert data["name"] == "Tea time"
+    assert data["visibility"] == "public"
+    assert data["comments"] == []
+    assert data["comments_count"] == 0
+    assert (data["is_locked"], data["is_pinned"]) == (False, False)
+    assert [p["id"] for p in data["participants"]] == [str(user.id)]
+    assert set(data["participants"][0]) == USER_KEYS
+    assert data["created_at"] == discussion.created_at.isoformat()
+
+
+def test_start_discussion_json_makes_a_private_discussion(logged_in_api_client):
+    response = logged_in_api_client.post_json("/discussion", {"name": "Secret", "visibility": "private"})
+
+    assert response.status_code == 201
+    assert response.json()["visibility"] == "private"
+    assert Discussion.objects.get().visibility == Visibility.PRIVATE
+
+
+def test_start_discussion_json_with_a_first_comment_embeds_it(logged_in_api_client):
+    response = logged_in_api_client.post_json("/discussion", {"name": "Tea", "comment_text": "Milk?"})
+
+    assert response.status_code == 201
+    assert [c["comment_text"] for c in response.json()["comments"]] == ["Milk?"]
+    assert response.json()["comments_count"] == 1
+
+
+def test_start_discussion_json_accepts_a_name_of_200_characters(logged_in_api_client):
+    response = logged_in_api_client.post_json("/discussion", {"name": "x" * 200})
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"name": ""},
+        {"name": "   "},
+        {"name": None},
+        {"name": "x" * 201},
+        {"name": 42},
+        {"name": ["Tea"]},
+    ],
+    ids=["missing", "empty", "blank", "null", "too-long", "number", "list"],
+)
+def test_start_discussion_json_refuses_a_bad_name(logged_in_api_client, body):
+    response = logged_in_api_client.post_json("/dicussion", body)
+
+    assert_json_error(response, 400, "name")
+    assert not Discussion.objects.exists()
+
+
+@pytest.mark.parametrize("visibility", ["secret", "PUBLIC", 1, ["public"]])
+def test_start_discussion_json_refuses_a_bad_visibility(logged_in_api_client, visibility):
+    response = logged_in_api_client.post_json("/discussion", {"name": "Tea", "visibility": visibility})
+
+    assert_json_error(response, 400, "visibility")
+    assert not Discussion.objects.exists()
+
+
+def test_start_discussion_json_refuses_an_over_long_first_comment(logged_in_api_client):
+    response = logged_in_api_client.post_json("/discussion", {"name": "Tea", "comment_text": "x" * 20_001})
+
+    assert_json_error(response, 400, "comment_text")
+    assert not Discussion.objects.exists()
+
+
+def test_start_discussion_json_refuses_malformed_json(logged_in_api_client):
+    response = logged_in_api_client.post("/dicussion", "{not json", content_type="application/json")
+
+    assert_json_error(response, 400)
+    assert not Discussion.objects.exists()
+
+
+def test_start_discussion_json_refuses_a_body_that_is_not_an_object(logged_in_api_client):
+    response = logged_in_api_client.post("/dicussion", '["Tea"]', content_type="application/json")
+    assert_json_error(response, 400)
+
+
+def test_start_discussion_json_refuses_a_form_body_with_415(logged_in_api_client):
+    response = logged_in_api_client.post("/dicussion", {"name": "Tea"})
+
+    assert_json_error(response, 415)
+    assert not Discussion.objects.exists()
+
+
+def test_start_discussion_json_answers_401_when_anonymous(api_client):
+    response = api_client.post_json("/dicussion", {"name": "Tea"})
+
+    assert_json_error(response, 401)
+    assert not Discussion.objects.exists()
+
+
+def test_start_discussion_json_answers_403_to_a_banned_user(db):
+    client = api_client_for(UserFactory(is_banned=True))
+
+    response = client.post_json("/discussion", {"name": "Tea"})
+
+    assert_json_error(response, 403)
+    assert not Discussion.objects.exists()
+
+
+def test_start_discussion_json_answers_405_to_get(logged_in_api_client):
+    response = logged_in_api_client.get("/discussion")
+    assert_json_error(response, 405)
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+
+def test_start_discussion_page_shows_the_form(logged_in_client):
+    response = logged_in_client.get(reverse("discussion-create"))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'name="name"' in content
+    assert 'name="visibility"' in content
+    assert 'for="id_name"' in content
+
+
+def test_start_discussion_page_sends_anonymous_users_to_log_in(client):
+    response = client.get(reverse("discussion-create"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_start_discussion_html_redirects_to_the_new_discussion(logged_in_client, user):
+    response = logged_in_client.post(
+        reverse("discussion-create"), {"name": "Tea", "visibility": "private", "comment_text": "Milk?"}
+    )
+
+    discussion = Discussion.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == discussion.get_absolute_url()
+    assert discussion.visibility == Visibility.PRIVATE
+    assert Participant.objects.filter(discussion=discussion, user=user).exists()
+    assert Comment.objects.get().text == "Milk?"
+
+
+def test_start_discussion_html_defaults_to_public(logged_in_client):
+    logged_in_client.post(reverse("discussion-create"), {"name": "Tea"})
+    assert Discussion.objects.get().visibility == Visibility.PUBLIC
+
+
+def test_start_discussion_html_keeps_the_input_on_errors(logged_in_client):
+    response = logged_in_client.post(
+        reverse("discussion-create"), {"name": "x" * 201, "comment_text": "My kept words"}
+    )
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "My kept words" in content
+    assert "at most 200 characters" in content
+    assert not Discussion.objects.exists()
+
+
+def test_start_discussion_page_tells_a_banned_user_instead_of_showing_the_form(client):
+    client.force_login(UserFactory(is_banned=True))
+
+    response = client.get(reverse("discussion-create"))
+
+    assert "Your account is banned" in response.content.decode()
+    assert 'name="name"' not in response.content.decode()
+
+
+def test_start_discussion_html_answers_403_to_a_banned_user(client):
+    client.force_login(UserFactory(is_banned=True))
+
+    response = client.post(reverse("discussion-create"), {"name": "Tea"})
+
+    assert response.status_code == 403
+    assert not Discussion.objects.exists()
+
+
+@pytest.mark.parametrize("face", ["html", "json"])
+def test_start_discussion_refuses_an_empty_name_in_both_faces(logged_in_client, logged_in_api_client, face):
+    if face == "html":
+        response = logged_in_client.post(reverse("discussion-create"), {"name": ""})
+        assert response.status_code == 200
+        assert "This field is required." in response.content.decode()
+    else:
+        assert_json_error(logged_in_api_client.post_json("/discussion", {"name": ""}), 400, "name")
+    assert not Discussion.objects.exists()

@@ -1,0 +1,287 @@
+"""One's own profile (GET/PATCH /me, /accounts/profile/) and the public user page (/u/<login>/)."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.conftest import make_image_bytes
+from users.models import Upload, User
+
+pytestmark = pytest.mark.django_db
+
+
+# --- GET /me --------------------------------------------------------------------------------------
+
+
+def test_me_shows_the_logged_in_user(logged_in_api_client, user, make_upload, django_assert_max_num_queries):
+    user.profile_image = make_upload(owner=user)
+    user.save()
+
+    with django_assert_max_num_queries(3):  # session, user, profile image
+        response = logged_in_api_client.get("/me")
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["id"] == str(user.id)
+    assert data["email"] == "alice@example.com" and data["phone_number"] == "+447911123456"
+    assert data["profile_image"]["id"] == str(user.profile_image_id)
+    assert data["profile_image"]["thumbnail_url"]
+
+
+def test_me_needs_a_login(api_client):
+    response = api_client.get("/me")
+
+    assert response.status_code == 401
+    assert response.json()["message"]
+
+
+def test_me_refuses_other_methods(logged_in_api_client):
+    assert logged_in_api_client.delete("/me").status_code == 405
+
+
+# --- PATCH /me ------------------------------------------------------------------------------------
+
+
+def test_patch_me_changes_the_given_names_and_keeps_the_rest(logged_in_api_client, user):
+    response = logged_in_api_client.patch_json("/me", {"firstname": "Alice", "middlename": "B."})
+
+    assert response.status_code == 200
+    assert (response.json()["firstname"], response.json()["lastname"]) == ("Alice", "Lovelace")
+    user.refresh_from_db()
+    assert (user.firstname, user.middlename, user.lastname, user.phone_number) == (
+        "Alice", "B.", "Lovelace", "+447911123456",
+    )
+
+
+def test_patch_me_normalises_a_new_phone_number(logged_in_api_client, user):
+    user.phone_verified = True
+    user.save()
+
+    response = logged_in_api_client.patch_json("/me", {"phone_number": "+1 (415) 555-2671"})
+
+    assert response.status_code == 200
+    assert response.json()["phone_number"] == "+14155552671"
+    user.refresh_from_db()
+    assert user.phone_number == "+14155552671" and not user.phone_verified
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_patch_me_removes_the_phone_number(logged_in_api_client, user, value):
+    response = logged_in_api_client.patch_json("/me", {"phone_number": value})
+
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert user.phone_number is None
+
+
+def test_patch_me_answers_409_for_someone_elses_phone_number(logged_in_api_client, other_user):
+    other_user.phone_number = "+14155552671"
+    other_user.save()
+
+    response = logged_in_api_client.patch_json("/me", {"phone_number": "+1 415-555-2671"})
+
+    assert response.status_code == 409
+    assert "phone_number" in response.json()["errors"]
+
+
+def test_patch_me_claims_an_anonymous_upload_as_profile_image(logged_in_api_client, user, make_upload):
+    upload = make_upload()
+
+    response = logged_in_api_client.patch_json("/me", {"profile_image_id": str(upload.id)})
+
+    assert response.status_code == 200
+    assert response.json()["profile_image"]["id"] == str(upload.id)
+    upload.refresh_from_db()
+    assert upload.owner == user
+    user.refresh_from_db()
+    assert user.profile_image == upload
+
+
+def test_patch_me_takes_an_own_image_upload(logged_in_api_client, user, make_upload):
+    upload = make_upload(owner=user)
+
+    assert logged_in_api_client.patch_json("/me", {"profile_image_id": str(upload.id)}).status_code == 200
+
+    user.refresh_from_db()
+    assert user.profile_image == upload
+
+
+def test_patch_me_removes_the_profile_image_with_null(logged_in_api_client, user, make_upload):
+    user.profile_image = make_upload(owner=user)
+    user.save()
+
+    response = logged_in_api_client.patch_json("/me", {"profile_image_id": None})
+
+    assert response.status_code == 200
+    assert response.json()["profile_image"] is None
+    user.refresh_from_db()
+    assert user.profile_image is None
+
+
+def test_patch_me_refuses_someone_elses_upload_and_writes_nothing(logged_in_api_client, user, other_user, make_upload):
+    upload = make_upload(owner=other_user)
+
+    response = logged_in_api_client.patch_json("/me", {"profile_image_id": str(upload.id), "firstname": "Changed"})
+
+    assert response.status_code == 400
+    assert "profile_image_id" in response.json()["errors"]
+    user.refresh_from_db()
+    assert user.firstname == "Ada" and user.profile_image is None
+    assert logged_in_api_client.get("/me").json()["firstname"] == "Ada"
+
+
+def test_patch_me_refuses_a_document_as_profile_image(logged_in_api_client, user, make_upload):
+    document = make_upload(owner=user, data=b"just some text\n", name="notes.txt")
+
+    response = logged_in_api_client.patch_json("/me", {"profile_image_id": str(document.id)})
+
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"firstname": "F" * 151}, "firstname"),
+        ({"lastname": 7}, "lastname"),
+        ({"middlename": ["x"]}, "middlename"),
+        ({"phone_number": "12345"}, "phone_number"),
+        ({"phone_number": 447911123456}, "phone_number"),
+        ({"phone_number": "+44" + "7" * 300}, "phone_number"),
+        ({"profile_image_id": "not-a-uuid"}, "profile_image_id"),
+        ({"profile_image_id": 5}, "profile_image_id"),
+    ],
+)
+def test_patch_me_refuses_bad_input(logged_in_api_client, user, body, field):
+    response = logged_in_api_client.patch_json("/me", body)
+
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    user.refresh_from_db()
+    assert user.firstname == "Ada" and user.phone_number == "+447911123456"
+
+
+def test_patch_me_refuses_malformed_json_and_other_types(logged_in_api_client):
+    assert logged_in_api_client.patch("/me", "{", content_type="application/json").status_code == 400
+    assert logged_in_api_client.patch("/me", "firstname=x", content_type="text/plain").status_code == 415
+
+
+def test_patch_me_needs_a_login(api_client):
+    assert api_client.patch_json("/me", {"firstname": "X"}).status_code == 401
+
+
+# --- HTML profile page ----------------------------------------------------------------------------
+
+
+def test_profile_page_needs_a_login(client):
+    response = client.get("/accounts/profile/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_profile_page_shows_the_form(logged_in_client):
+    response = logged_in_client.get("/accounts/profile/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'enctype="multipart/form-data"' in html
+    for field in ("firstname", "middlename", "lastname", "phone_number", "profile_image"):
+        assert f'for="id_{field}"' in html
+    assert 'value="+447911123456"' in html
+
+
+def test_profile_page_saves_names_phone_and_avatar(logged_in_client, user, png_bytes):
+    response = logged_in_client.post(
+        "/accounts/profile/",
+        {
+            "firstname": "Alice",
+            "middlename": "",
+            "lastname": "Liddell",
+            "phone_number": "+1 415 555 2671",
+            "profile_image": SimpleUploadedFile("me.png", png_bytes),
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/profile/"
+    user.refresh_from_db()
+    assert (user.firstname, user.lastname, user.phone_number) == ("Alice", "Liddell", "+14155552671")
+    assert user.profile_image.owner == user and user.profile_image.is_image
+    page = logged_in_client.get("/accounts/profile/").content.decode()
+    assert "Your profile has been saved." in page
+    assert user.profile_image.thumbnail_url in page
+
+
+def test_profile_page_removes_the_avatar(logged_in_client, user, make_upload):
+    user.profile_image = make_upload(owner=user)
+    user.save()
+
+    response = logged_in_client.post(
+        "/accounts/profile/", {"firstname": "Ada", "lastname": "Lovelace", "remove_profile_image": "on"}
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.profile_image is None
+
+
+def test_profile_page_shows_errors_on_their_fields(logged_in_client, user, other_user):
+    other_user.phone_number = "+14155552671"
+    other_user.save()
+
+    response = logged_in_client.post("/accounts/profile/", {"firstname": "X" * 151, "phone_number": "+14155552671"})
+
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["firstname"] and form.errors["phone_number"]
+    assert 'aria-invalid="true"' in response.content.decode()
+    user.refresh_from_db()
+    assert user.firstname == "Ada"
+
+
+def test_profile_page_refuses_a_file_the_upload_rules_refuse(logged_in_client, user, settings):
+    settings.UPLOAD_MAX_PIXELS = 100
+
+    response = logged_in_client.post(
+        "/accounts/profile/",
+        {"firstname": "Changed", "profile_image": SimpleUploadedFile("big.png", make_image_bytes("PNG", size=(64, 64)))},
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["profile_image"]
+    user.refresh_from_db()
+    assert user.firstname == "Ada" and user.profile_image is None
+    assert not Upload.objects.exists()
+
+
+# --- Public user page -----------------------------------------------------------------------------
+
+
+def test_user_page_hides_contact_details_from_others(client, user):
+    response = client.get("/u/alice/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Ada Lovelace" in html
+    assert "alice@example.com" not in html and "+447911123456" not in html
+
+
+def test_user_page_shows_contact_details_to_the_user_and_staff(logged_in_client, client, moderator, user):
+    assert "alice@example.com" in logged_in_client.get("/u/alice/").content.decode()
+    client.force_login(moderator)
+    assert "alice@example.com" in client.get("/u/alice/").content.decode()
+
+
+def test_user_page_of_an_unknown_login_is_404(client):
+    assert client.get("/u/nobody/").status_code == 404
+
+
+def test_user_page_shows_a_ban(client, banned_user):
+    assert "Banned" in client.get("/u/carol/").content.decode()
+
+
+def test_user_model_stores_email_in_lower_case_on_clean(db):
+    person = User(login="Hank", email="Hank@Example.COM")
+    person.set_password("x")
+    person.full_clean()
+
+    assert person.email == "hank@example.com"
