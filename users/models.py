@@ -66,6 +66,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     role_type = models.CharField(max_length=16, choices=Role.choices, default=Role.USER)
     is_banned = models.BooleanField(default=False)
+    banned_until = models.DateTimeField(null=True, blank=True, help_text="Empty for a ban without end.")
+    ban_reason = models.TextField(blank=True)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
