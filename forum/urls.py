@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("users.urls_uploads")),
     path("", include("forum.urls_web")),
     path("", include("forum.urls_api")),
+    path("", include("forum.urls_moderation")),
 ]
 
 handler404 = "forum.errors.not_found"
