@@ -8,7 +8,14 @@ come from ``forum.jsonapi``.
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 
-from forum.forms import CommentForm, StartDiscussionForm
+from forum.forms import (
+    CommentForm,
+    DeleteCommentForm,
+    EditCommentForm,
+    InviteParticipantForm,
+    PreviewForm,
+    StartDiscussionForm,
+)
 from forum.jsonapi import (
     ApiError,
     api_view,
@@ -17,9 +24,11 @@ from forum.jsonapi import (
     paginate,
     method_dispatch,
 )
+from forum.markdown import render_markdown
 from forum.models import Comment, Discussion
-from forum.serializers import comment_data, discussion_data
-from forum.services import post_comment, start_discussion
+from forum.permissions import note_participation
+from forum.serializers import comment_data, discussion_data, invitation_data
+from forum.services import delete_comment, edit_comment, invite_participant, post_comment, start_discussion
 
 COMMENTS_LIMIT_DEFAULT = 20
 COMMENTS_LIMIT_MAX = 100
@@ -78,6 +87,61 @@ def comment_create(request, discussion_id):
 discussion_comments = method_dispatch(GET=comment_list, POST=comment_create)
 
 
+@api_view(["GET"])
+def comment_detail(request, comment_id):
+    return json_response(comment_data(_visible_comment(request, comment_id), request.user, request))
+
+
+@api_view(["PATCH"], login_required=True)
+def comment_edit(request, comment_id):
+    """Body ``{"comment_text"}``: the author's new text; 200 with the comment."""
+    comment = _visible_comment(request, comment_id)
+    form = EditCommentForm(request.json)
+    if not form.is_valid():
+        raise invalid_form(form)
+    comment = edit_comment(actor=request.user, comment=comment, text=form.cleaned_data["comment_text"])
+    return json_response(comment_data(comment, request.user, request))
+
+
+@api_view(["DELETE"], login_required=True)
+def comment_delete(request, comment_id):
+    """Body optional, ``{"reason"}`` (for the audit log when a moderator deletes); 200 with the
+    comment as the deleter now sees it."""
+    comment = _visible_comment(request, comment_id)
+    form = DeleteCommentForm(request.json)
+    if not form.is_valid():
+        raise invalid_form(form)
+    comment = delete_comment(actor=request.user, comment=comment, reason=form.cleaned_data["reason"])
+    return json_response(comment_data(comment, request.user, request))
+
+
+comment_resource = method_dispatch(GET=comment_detail, PATCH=comment_edit, DELETE=comment_delete)
+
+
+@api_view(["POST"])
+def comment_preview(request):
+    """Body ``{"comment_text"}``: 200 ``{"comment_text", "html"}``, the HTML exactly as a comment
+    with that text would store it. Writes nothing."""
+    form = PreviewForm(request.json)
+    if not form.is_valid():
+        raise invalid_form(form)
+    text = form.cleaned_data["comment_text"]
+    return json_response({"comment_text": text, "html": render_markdown(text)})
+
+
+@api_view(["POST"], login_required=True)
+def participant_create(request, discussion_id):
+    """Body ``{"login"}``: 201 ``{"participant": user, "inviter": user}``."""
+    visible = Discussion.objects.visible_to(request.user).with_viewer_participation(request.user)
+    discussion = get_object_or_404(visible, pk=discussion_id)
+    note_participation(discussion, request.user, discussion.viewer_is_participant)
+    form = InviteParticipantForm(request.json)
+    if not form.is_valid():
+        raise invalid_form(form)
+    participant = invite_participant(inviter=request.user, discussion=discussion, login=form.cleaned_data["login"])
+    return json_response(invitation_data(participant, request.user, request), status=201)
+
+
 def _discussion_page(request, discussions):
     items, headers = paginate(request, discussions.with_participants().with_latest_comments(_comments_limit(request)))
     return json_response([discussion_data(d, request.user, request) for d in items], headers=headers)
@@ -97,6 +161,13 @@ def _comments_limit(request) -> int:
     if limit < 0:
         raise ApiError(400, "comments_limit cannot be negative.")
     return min(limit, COMMENTS_LIMIT_MAX)
+
+
+def _visible_comment(request, comment_id) -> Comment:
+    """The comment, if it is in a discussion the user may see (404 otherwise), with what its
+    serialisation and the edit and delete rules read."""
+    visible = Comment.objects.filter(discussion__in=Discussion.objects.visible_to(request.user))
+    return get_object_or_404(visible.with_related().select_related("discussion"), pk=comment_id)
 
 
 def _after_comment(request, discussion) -> Comment:

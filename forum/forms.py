@@ -12,6 +12,9 @@ from forum.models import Discussion, Visibility
 NAME_MAX_LENGTH = Discussion._meta.get_field("name").max_length
 COMMENT_TEXT_MAX_LENGTH = 20_000
 MAX_ATTACHMENTS = 10
+REASON_MAX_LENGTH = 1000
+MARKDOWN_HELP = "Markdown works: **bold**, _italic_, [a link](https://example.com), > a quote, `code`, - lists."
+LOGIN_MAX_LENGTH = 150
 
 
 class StrictCharField(forms.CharField):
@@ -117,6 +120,7 @@ class StartDiscussionForm(forms.Form):
         max_length=COMMENT_TEXT_MAX_LENGTH,
         label="First comment (optional)",
         widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=MARKDOWN_HELP,
     )
 
     def clean_visibility(self):
@@ -137,6 +141,7 @@ class CommentForm(forms.Form):
         max_length=COMMENT_TEXT_MAX_LENGTH,
         label="Your comment",
         widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=MARKDOWN_HELP,
     )
     replied_message = ObjectIdField(required=False)
     attachments = ObjectIdListField(required=False, max_items=MAX_ATTACHMENTS)
@@ -165,3 +170,47 @@ class CommentForm(forms.Form):
             "files": data["files"],
             "claimed_author_id": data["author_id"],
         }
+
+
+class EditCommentForm(forms.Form):
+    """A comment's new text. ``comment_text`` must be sent (a JSON ``PATCH`` without it is an
+    error, not a silent blanking); whether an empty text is allowed (a comment with attachments)
+    is the service's rule."""
+
+    comment_text = StrictCharField(
+        required=False,
+        max_length=COMMENT_TEXT_MAX_LENGTH,
+        label="Edit your comment",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=MARKDOWN_HELP,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "comment_text" not in self.data:
+            self.add_error("comment_text", ValidationError("Send the new comment_text.", code="required"))
+        return cleaned
+
+
+class DeleteCommentForm(forms.Form):
+    reason = StrictCharField(
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        label="Reason",
+        help_text="When you delete someone else's comment, the reason goes into the moderation log.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PreviewForm(forms.Form):
+    """The text a comment form would send, to show it rendered as it would be saved."""
+
+    comment_text = StrictCharField(required=False, max_length=COMMENT_TEXT_MAX_LENGTH)
+
+
+class InviteParticipantForm(forms.Form):
+    login = StrictCharField(
+        max_length=LOGIN_MAX_LENGTH,
+        label="Invite by login",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )

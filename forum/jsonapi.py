@@ -91,15 +91,35 @@ def _parse_json_body(request) -> dict:
     content_type = request.content_type or ""
     if content_type != "application/json":
         raise ApiError(415, "Send the request body as JSON (Content-Type: application/json).")
-    if not request.body:
+    body = _read_body(request)
+    if not body:
         return {}
     try:
-        data = json.loads(request.body)
+        data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "The request body is not valid JSON.")
+    except RecursionError:
+        raise ApiError(400, "The request body is nested too deeply.")
     if not isinstance(data, dict):
         raise ApiError(400, "The request body must be a JSON object.")
+    _refuse_lone_surrogates(data)
     return data
+
+
+def _read_body(request) -> bytes:
+    try:
+        return request.body
+    except RequestDataTooBig:
+        raise ApiError(413, "The request body is too large.")
+
+
+def _refuse_lone_surrogates(data: dict) -> None:
+    """JSON may escape half of a UTF-16 pair (``"\\ud800"``); no database or hasher can store
+    it, so refuse it here instead of failing deep inside a write."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(400, "The request body contains characters that are not valid Unicode text.")
 
 
 def _check_multipart(request) -> None:
@@ -113,6 +133,11 @@ def _check_multipart(request) -> None:
         raise ApiError(400, "The multipart body could not be read.")
     if failure is not None:
         raise ApiError(403, "Send an X-Requested-With header or a CSRF token with uploads.")
+
+
+def _carries_body(request) -> bool:
+    """POST, PUT and PATCH always; DELETE when it sends one (an optional ``{"reason"}``)."""
+    return request.method in BODY_METHODS or (request.method == "DELETE" and bool(_read_body(request)))
 
 
 def _rate_limited_response(error) -> JsonResponse:
@@ -139,7 +164,7 @@ def api_view(methods: Iterable[str], *, login_required: bool = False, body: str 
                 if login_required and not request.user.is_authenticated:
                     raise ApiError(401, "Log in first.")
                 request.json = {}
-                if request.method in BODY_METHODS and body is not None:
+                if body is not None and _carries_body(request):
                     if body == "multipart":
                         _check_multipart(request)
                     else:

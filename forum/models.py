@@ -1,11 +1,13 @@
 import uuid
+from html import unescape
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 
 class Visibility(models.TextChoices):
@@ -40,6 +42,23 @@ class DiscussionQuerySet(models.QuerySet):
         """Prefetch the participants' users (with their avatars) in one query for all rows."""
         users = Participant.objects.select_related("user__profile_image").order_by("joined_at", "id")
         return self.prefetch_related(Prefetch("participants", queryset=users))
+
+    def with_viewer_participation(self, user):
+        """Annotate ``viewer_is_participant``: whether ``user`` takes part (no query per row)."""
+        if not user.is_authenticated:
+            return self.annotate(viewer_is_participant=Value(False))
+        return self.annotate(viewer_is_participant=Exists(_participation(user)))
+
+    def with_participants_count(self):
+        """Annotate ``participants_count`` (a subquery: no GROUP BY over the other columns)."""
+        counted = (
+            Participant.objects.filter(discussion=OuterRef("pk"))
+            .order_by()
+            .values("discussion")
+            .annotate(total=Count("id"))
+            .values("total")
+        )
+        return self.annotate(participants_count=Coalesce(Subquery(counted), 0))
 
     def with_latest_comments(self, limit: int):
         """Prefetch each discussion's latest ``limit`` comments, in time order, into
@@ -112,7 +131,7 @@ class CommentQuerySet(models.QuerySet):
 
         attachments = Upload.objects.order_by("attachment__position", "attachment__id")
         return self.select_related(
-            "author__profile_image", "replied_to__author__profile_image"
+            "author__profile_image", "replied_to__author__profile_image", "deleted_by"
         ).prefetch_related(Prefetch("attachments", queryset=attachments))
 
     def in_time_order(self):
@@ -129,6 +148,12 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(
             Q(created_at__gt=comment.created_at) | Q(created_at=comment.created_at, id__gt=comment.id)
         )
+
+    def newer_than_id(self, comment_id):
+        """Comments after the comment ``comment_id`` in time order, in one query (its time is a
+        subquery); none when no such comment exists."""
+        anchor = Subquery(Comment.objects.filter(pk=comment_id).values("created_at")[:1])
+        return self.filter(Q(created_at__gt=anchor) | Q(created_at=anchor, id__gt=comment_id))
 
     def latest_per_discussion(self, limit: int):
         """The latest ``limit`` comments of every discussion in the queryset's scope, numbered
@@ -177,6 +202,12 @@ class Comment(models.Model):
     def get_absolute_url(self):
         """The comment's permalink, which redirects to the page of its discussion showing it."""
         return reverse("comment-permalink", kwargs={"comment_id": self.id})
+
+    @property
+    def plain_text(self) -> str:
+        """What the comment says without its Markdown, on one line: for quotes and excerpts."""
+        text = unescape(strip_tags(self.html)) if self.html else self.text
+        return " ".join(text.split())
 
 
 class CommentAttachment(models.Model):

@@ -52,3 +52,11 @@ def replied_message_data(comment, viewer, request=None) -> dict:
 def _is_hidden_from(comment, viewer) -> bool:
     """A deleted comment's content is kept for the audit log: staff still read it."""
     return comment.is_deleted and not is_staff_member(viewer)
+
+
+def invitation_data(participant, viewer, request=None) -> dict:
+    """The answer to an invitation: who joined, and who invited them."""
+    return {
+        "participant": user_data(participant.user, viewer, request),
+        "inviter": user_data(participant.invited_by, viewer, request),
+    }

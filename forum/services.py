@@ -13,15 +13,28 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
-from forum.models import Comment, CommentAttachment, Discussion, Participant, Visibility
-from forum.permissions import check_post_as, check_post_comment, check_start_discussion
-from users.models import Upload
+from forum import moderation
+from forum.markdown import render_markdown
+from forum.models import Comment, CommentAttachment, Discussion, ModerationAction, Participant, Visibility
+from forum.permissions import (
+    check_delete_comment,
+    check_edit_comment,
+    check_invite_participant,
+    check_post_as,
+    check_post_comment,
+    check_start_discussion,
+    note_participation,
+)
+from users.models import Upload, User
 from users.uploads import UploadRejected, store_upload
 
 EMPTY_COMMENT = "Write something or attach a file."
 BAD_REPLY = "You can only reply to a comment of this discussion that has not been deleted."
 BAD_ATTACHMENT = "Attach only your own uploads that are not attached to another comment yet."
+UNKNOWN_LOGIN = "Nobody has that login."
+ALREADY_PARTICIPANT = "{login} is a participant already."
 
 
 @transaction.atomic
@@ -75,11 +88,113 @@ def post_comment(
         raise ValidationError({"comment_text": [ValidationError(EMPTY_COMMENT, code="empty")]})
     with _deleting_files_on_error() as stored:
         uploads += _store_files(author, files, stored)
-        comment = Comment.objects.create(discussion=discussion, author=author, text=text, replied_to=replied_to)
+        comment = Comment.objects.create(
+            discussion=discussion, author=author, text=text, html=render_markdown(text), replied_to=replied_to
+        )
         _attach(comment, uploads)
         Participant.objects.get_or_create(discussion=discussion, user=author)
+        note_participation(discussion, author)
         _record_activity(discussion, comment.created_at)
     return comment
+
+
+@transaction.atomic
+def edit_comment(*, actor, comment: Comment, text: str) -> Comment:
+    """Replace the text of ``comment`` with ``text`` (Markdown), render it again into
+    ``comment.html`` and set ``edited_at``. The same text again changes nothing.
+
+    Preconditions: ``comment`` was fetched among the comments of discussions visible to
+    ``actor``; ``text`` comes from a valid ``EditCommentForm``.
+    Raises ``PermissionDenied`` unless the actor is the author, not banned, the comment is not
+    deleted and its discussion not locked (``check_edit_comment``); ``ValidationError``
+    (``comment_text``) when the comment would be left with neither text nor attachment.
+    """
+    _lock_for_changing(comment)
+    check_edit_comment(actor, comment)
+    if text == comment.text:
+        return comment
+    if not text and not comment.attachments.exists():
+        raise ValidationError({"comment_text": [ValidationError(EMPTY_COMMENT, code="empty")]})
+    comment.text = text
+    comment.html = render_markdown(text)
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["text", "html", "edited_at"])
+    return comment
+
+
+@transaction.atomic
+def delete_comment(*, actor, comment: Comment, reason: str = "") -> Comment:
+    """Soft-delete ``comment``: it stays in its place as "deleted", its text and attachments
+    hidden from everyone but moderators and admins (and kept for the audit log); ``deleted_at``
+    and ``deleted_by`` say when and by whom. When the actor is not the author (a moderator),
+    the deletion is written to the audit log with ``reason``, in the same transaction.
+
+    Preconditions: ``comment`` was fetched among the comments of discussions visible to ``actor``.
+    Raises ``PermissionDenied`` when the actor is neither the author (in an unlocked discussion)
+    nor a moderator or admin, is banned, or the comment is deleted already
+    (``check_delete_comment``).
+    """
+    _lock_for_changing(comment)
+    check_delete_comment(actor, comment)
+    comment.is_deleted = True
+    comment.deleted_at = timezone.now()
+    comment.deleted_by = actor
+    comment.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
+    if actor.pk != comment.author_id:
+        moderation.record_action(
+            actor=actor,
+            kind=ModerationAction.Kind.DELETE_COMMENT,
+            target_user=comment.author,
+            discussion=comment.discussion,
+            comment=comment,
+            reason=reason,
+        )
+    return comment
+
+
+@transaction.atomic
+def invite_participant(*, inviter, discussion: Discussion, login: str) -> Participant:
+    """Make the user whose login is ``login`` (in any letter case) a participant of
+    ``discussion``, invited by ``inviter``: in a private discussion they can then read and post,
+    and it is listed among their discussions.
+
+    Preconditions: ``discussion`` was fetched through ``visible_to(inviter)`` (one they cannot
+    see is a 404 before this is called); ``login`` comes from a valid ``InviteParticipantForm``.
+    Raises ``PermissionDenied`` unless the inviter is a participant, not banned, and the
+    discussion is not locked (``check_invite_participant``); ``ValidationError`` (``login``)
+    when no active user has that login, or they take part already.
+    """
+    _lock_for_posting(discussion)
+    check_invite_participant(inviter, discussion)
+    invitee = _active_user_by_login(login)
+    already = ValidationError(
+        {"login": [ValidationError(ALREADY_PARTICIPANT.format(login=invitee.login), code="already_participant")]}
+    )
+    if Participant.objects.filter(discussion=discussion, user=invitee).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            participant = Participant.objects.create(discussion=discussion, user=invitee, invited_by=inviter)
+    except IntegrityError:  # invited by someone else a moment ago
+        raise already
+    note_participation(discussion, invitee)
+    return participant
+
+
+def _active_user_by_login(login: str) -> User:
+    invitee = User.objects.select_related("profile_image").filter(login__iexact=login, is_active=True).first()
+    if invitee is None:
+        raise ValidationError({"login": [ValidationError(UNKNOWN_LOGIN, code="unknown_login")]})
+    return invitee
+
+
+def _lock_for_changing(comment: Comment) -> None:
+    """Re-read, under row locks, what editing and deleting depend on: whether the discussion is
+    locked, then whether the comment is deleted (and its text). The discussion row is locked
+    first, as ``post_comment`` does, so a reply being posted to this comment cannot deadlock
+    with the edit."""
+    _lock_for_posting(comment.discussion)
+    comment.refresh_from_db(from_queryset=Comment.objects.select_for_update(), fields=["text", "is_deleted"])
 
 
 def _lock_for_posting(discussion: Discussion) -> None:

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "users.middleware.RateLimitedTo429Middleware",
+    "users.middleware.BannedSessionMiddleware",
 ]
 
 ROOT_URLCONF = "forum.urls"
@@ -119,11 +120,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits live here) -----------------------------------------
 
+# The default cache must be shared by every worker process, or each counts rate limits on its
+# own: Redis when there is one, else files under var/ (shared on one machine).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "forum"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 # --- Accounts ----------------------------------------------------------------
 
@@ -152,9 +161,15 @@ ACCOUNT_ADAPTER = "users.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "login"
 ACCOUNT_LOGIN_METHODS = {"email", "username", "phone"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "phone", "password1*", "password2*"]
-ACCOUNT_FORMS = {"signup": "users.forms.SignupForm", "add_email": "users.forms.AddEmailForm"}
+ACCOUNT_FORMS = {
+    "login": "users.forms.LoginForm",
+    "signup": "users.forms.SignupForm",
+    "add_email": "users.forms.AddEmailForm",
+}
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# A reset request for an unknown address sends nothing (allauth would mail "no such account").
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
@@ -219,6 +234,7 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = BASE_URL.startswith("https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "forum.errors.csrf_failure"
 if env_bool("BEHIND_HTTPS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

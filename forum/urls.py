@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("forum.urls_web")),
     path("", include("forum.urls_api")),
     path("", include("forum.urls_moderation")),
+    path("", include("forum.urls_docs")),
 ]
 
 handler404 = "forum.errors.not_found"

@@ -12,4 +12,7 @@ urlpatterns = [
     path("discussions/list", api.discussion_list, name="api-discussion-list"),
     path("discussions/<uuid:discussion_id>", api.discussion_detail, name="api-discussion-detail"),
     path("<uuid:discussion_id>/comments", api.discussion_comments, name="api-discussion-comments"),
+    path("<uuid:discussion_id>/participant", api.participant_create, name="api-participant-create"),
+    path("comments/preview", api.comment_preview, name="api-comment-preview"),
+    path("comments/<uuid:comment_id>", api.comment_resource, name="api-comment"),
 ]

@@ -6,25 +6,51 @@ after a POST; an htmx request gets the named partial of the same template.
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
-from forum.forms import CommentForm, StartDiscussionForm
+from forum.forms import (
+    CommentForm,
+    DeleteCommentForm,
+    EditCommentForm,
+    InviteParticipantForm,
+    PreviewForm,
+    StartDiscussionForm,
+)
+from forum.markdown import render_markdown
 from forum.models import Comment, Discussion
-from forum.permissions import post_comment_refusal, start_discussion_refusal
-from forum.services import post_comment, start_discussion
+from forum.permissions import (
+    can_delete_comment,
+    can_edit_comment,
+    can_invite_participant,
+    check_delete_comment,
+    check_edit_comment,
+    is_staff_member,
+    note_participation,
+    post_comment_refusal,
+    start_discussion_refusal,
+)
+from forum.services import delete_comment, edit_comment, invite_participant, post_comment, start_discussion
 
 DISCUSSIONS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 20
 PARTICIPANTS_SHOWN = 20
+# New comments that one poll answers with at most; the next poll fetches the rest.
+NEW_COMMENTS_PER_POLL = 50
+COMMENT_POLL_SECONDS = 5
+ACTIVITY_POLL_SECONDS = 20
 DETAIL_TEMPLATE = "forum/discussion_detail.html"
+LIST_TEMPLATE = "forum/discussion_list.html"
 
 
 def discussion_list(request):
@@ -38,17 +64,37 @@ def discussion_list_mine(request):
     return _render_discussion_list(request, discussions, tab="mine")
 
 
+@require_GET
+def discussion_activity(request):
+    """Polled by the list pages: 204 while no discussion in the tab's scope has had activity
+    since ``?since=``, else a notice inviting a refresh (which ends the polling). One EXISTS query."""
+    since = _since(request)
+    tab = "mine" if request.GET.get("tab") == "mine" and request.user.is_authenticated else "all"
+    if tab == "mine":
+        discussions = Discussion.objects.of_participant(request.user)
+    else:
+        discussions = Discussion.objects.visible_to(request.user)
+    if not discussions.filter(last_activity_at__gt=since).exists():
+        return HttpResponse(status=204)
+    refresh_url = reverse("discussion-list-mine" if tab == "mine" else "discussion-list")
+    return render(request, f"{LIST_TEMPLATE}#activity-notice", {"refresh_url": refresh_url})
+
+
 @login_required
 def discussion_create(request):
     form = StartDiscussionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    preview_html = None
+    if request.method == "POST" and "preview" in request.POST:
+        form.is_valid()  # show the errors too, but write nothing
+        preview_html = render_markdown(form.cleaned_data.get("comment_text", ""))
+    elif request.method == "POST" and form.is_valid():
         try:
             discussion = start_discussion(creator=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             return redirect(discussion)
-    context = {"form": form, "refusal": start_discussion_refusal(request.user)}
+    context = {"form": form, "refusal": start_discussion_refusal(request.user), "preview_html": preview_html}
     return render(request, "forum/discussion_create.html", context)
 
 
@@ -61,7 +107,7 @@ def discussion_detail(request, discussion_id):
     page = _comment_page(discussion, request.GET.get("page", 1))
     context = _detail_context(request, discussion, page, form, reply_to=reply_to)
     if request.htmx and "reply_to" in request.GET:
-        return render(request, f"{DETAIL_TEMPLATE}#comment-form", context)
+        return render(request, f"{DETAIL_TEMPLATE}#reply-field-swap", context)
     return render(request, DETAIL_TEMPLATE, context)
 
 
@@ -71,6 +117,8 @@ def comment_create(request, discussion_id):
     if not request.user.is_authenticated:
         return _login_redirect(request, discussion)
     form = CommentForm(request.POST, request.FILES)
+    if "preview" in request.POST:
+        return _comment_form_again(request, discussion, form, preview=True)
     if form.is_valid():
         try:
             comment = post_comment(author=request.user, discussion=discussion, **form.post_comment_arguments())
@@ -83,30 +131,158 @@ def comment_create(request, discussion_id):
     return _comment_form_again(request, discussion, form)
 
 
+@require_GET
+def comment_poll(request, discussion_id):
+    """Polled by the last page of a discussion: the comments after ``?after=`` (all of them when
+    it is empty), appended in place of the poller, with a fresh poller; 204 when there are none.
+    That common answer costs one small indexed query after the discussion's."""
+    discussion = _visible_discussion(request, discussion_id, for_page=False)
+    after = _comment_id_or_none(request.GET.get("after"))
+    comments = discussion.comments.with_related().in_time_order()
+    if after is not None:
+        comments = comments.newer_than_id(after)
+    comments = list(comments[:NEW_COMMENTS_PER_POLL])
+    if not comments:
+        return HttpResponse(status=204)
+    context = _comment_context(request, discussion, comments, page_number=_page_number(request))
+    context.update(new_comments=comments, last_comment_id=comments[-1].id, was_empty=after is None, watch_for_new=True)
+    return render(request, f"{DETAIL_TEMPLATE}#new-comments", context)
+
+
+@require_POST
+def comment_preview(request):
+    """The htmx Preview: the text rendered by the very function that renders it when saved."""
+    form = PreviewForm(request.POST)
+    text = form.cleaned_data["comment_text"] if form.is_valid() else ""
+    return render(request, f"{DETAIL_TEMPLATE}#comment-preview", {"preview_html": render_markdown(text)})
+
+
 def comment_permalink(request, comment_id):
-    """A comment's lasting address: the page of its discussion that shows it."""
+    """A comment's lasting address: the page of its discussion that shows it. htmx gets the
+    comment itself (what "Cancel" on an edit swaps back in)."""
+    if request.htmx:
+        comment = _visible_comment(request, comment_id)
+        return _render_comment(request, comment)
     visible = Comment.objects.filter(discussion__in=Discussion.objects.visible_to(request.user))
     comment = get_object_or_404(visible.select_related("discussion"), pk=comment_id)
     return redirect(_comment_url(comment))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request, comment_id):
+    """The author's edit form in place of the comment (htmx), or on a page of its own."""
+    comment = _visible_comment(request, comment_id)
+    check_edit_comment(request.user, comment)
+    form = EditCommentForm(_posted(request), initial={"comment_text": comment.text}, auto_id=_auto_id(comment))
+    context = {"preview_html": None, "form_error": None}
+    if request.method == "POST" and "preview" in request.POST:
+        form.is_valid()
+        context["preview_html"] = render_markdown(form.cleaned_data.get("comment_text", ""))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            edit_comment(actor=request.user, comment=comment, text=form.cleaned_data["comment_text"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        except PermissionDenied as denied:
+            context["form_error"] = str(denied)
+        else:
+            return _comment_changed(request, comment)
+    return _render_comment_form(request, comment, form, "comment-edit-form", "forum/comment_edit.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_delete(request, comment_id):
+    """A confirmation in place of the comment (htmx), or on a page of its own; a moderator
+    deleting someone else's comment gives a reason for the audit log."""
+    comment = _visible_comment(request, comment_id)
+    check_delete_comment(request.user, comment)
+    form = DeleteCommentForm(_posted(request), auto_id=_auto_id(comment))
+    context = {"form_error": None, "deleting_own": comment.author_id == request.user.pk}
+    if request.method == "POST" and form.is_valid():
+        try:
+            delete_comment(actor=request.user, comment=comment, reason=form.cleaned_data["reason"])
+        except PermissionDenied as denied:
+            context["form_error"] = str(denied)
+        else:
+            return _comment_changed(request, comment)
+    return _render_comment_form(request, comment, form, "comment-delete-form", "forum/comment_delete.html", context)
+
+
+@require_POST
+def participant_create(request, discussion_id):
+    """Invite someone by login. htmx gets the participant list again (with the form's errors
+    or a confirmation); a full page redirects back to the discussion with a message."""
+    discussion = _visible_discussion(request, discussion_id)
+    if not request.user.is_authenticated:
+        return _login_redirect(request, discussion)
+    form = InviteParticipantForm(request.POST)
+    invited, invite_error, status = None, None, 400
+    if form.is_valid():
+        try:
+            invited = invite_participant(inviter=request.user, discussion=discussion, login=form.cleaned_data["login"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        except PermissionDenied as denied:
+            invite_error, status = str(denied), 403
+    if invited is not None and not request.htmx:
+        messages.success(request, f"{invited.user.display_name} (@{invited.user.login}) is now a participant.")
+        return redirect(f"{discussion.get_absolute_url()}#participant-list")
+    context = _participants_context(request, discussion)
+    context.update(invited=invited, invite_error=invite_error)
+    if context["invite_form"] is not None and invited is None:
+        context["invite_form"] = form
+    if request.htmx:
+        return render(request, f"{DETAIL_TEMPLATE}#participant-list", context)
+    page = _comment_page(discussion, 1)
+    context = {**_detail_context(request, discussion, page, CommentForm()), **context}
+    return render(request, DETAIL_TEMPLATE, context, status=status)
 
 
 # --- helpers ------------------------------------------------------------------------------
 
 
 def _render_discussion_list(request, discussions, *, tab: str):
+    since = timezone.now()
     page = _page(discussions.select_related("creator__profile_image"), request.GET.get("page", 1), DISCUSSIONS_PER_PAGE)
-    return render(request, "forum/discussion_list.html", {"page": page, "tab": tab})
+    context = {"page": page, "tab": tab, "since": since, "activity_poll_seconds": ACTIVITY_POLL_SECONDS}
+    return render(request, LIST_TEMPLATE, context)
 
 
-def _visible_discussion(request, discussion_id) -> Discussion:
-    visible = Discussion.objects.visible_to(request.user).select_related("creator")
-    return get_object_or_404(visible, pk=discussion_id)
+def _since(request):
+    """``?since=``: an ISO 8601 time with its offset; 400 otherwise."""
+    since = parse_datetime(request.GET.get("since", ""))
+    if since is None or since.tzinfo is None:
+        raise BadRequest("since must be an ISO 8601 time with a UTC offset.")
+    return since
 
 
-def _page(queryset, number, per_page: int):
-    """One page of ``queryset``; ``number`` is a whole number from 1, or "last".
-    400 for a number that is not one, 404 past the last page."""
+def _visible_discussion(request, discussion_id, *, for_page: bool = True) -> Discussion:
+    """The discussion if the user may see it (404 otherwise), with whether the user takes part
+    and, for its page, the creator and the participant count, all in one query."""
+    visible = Discussion.objects.visible_to(request.user).with_viewer_participation(request.user)
+    if for_page:
+        visible = visible.select_related("creator").with_participants_count()
+    discussion = get_object_or_404(visible, pk=discussion_id)
+    note_participation(discussion, request.user, discussion.viewer_is_participant)
+    return discussion
+
+
+def _visible_comment(request, comment_id) -> Comment:
+    """The comment if its discussion is visible to the user (404 otherwise), with everything its
+    partial shows."""
+    visible = Comment.objects.filter(discussion__in=Discussion.objects.visible_to(request.user))
+    return get_object_or_404(visible.with_related().select_related("discussion"), pk=comment_id)
+
+
+def _page(queryset, number, per_page: int, *, count: int | None = None):
+    """One page of ``queryset``; ``number`` is a whole number from 1, or "last". ``count``, when
+    known (a kept counter), saves the COUNT query. 400 for a number that is not one, 404 past
+    the last page."""
     paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count
     if number == "last":
         number = paginator.num_pages
     try:
@@ -123,8 +299,17 @@ def _page(queryset, number, per_page: int):
     return page
 
 
+def _page_number(request) -> int:
+    """``?page=`` of a fragment's links (the page the browser shows); 1 when missing or bad."""
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except (TypeError, ValueError):
+        return 1
+
+
 def _comment_page(discussion: Discussion, number):
-    return _page(discussion.comments.with_related().in_time_order(), number, COMMENTS_PER_PAGE)
+    comments = discussion.comments.with_related().in_time_order()
+    return _page(comments, number, COMMENTS_PER_PAGE, count=discussion.comments_count)
 
 
 def _comment_page_number(comment: Comment) -> int:
@@ -135,6 +320,26 @@ def _comment_page_number(comment: Comment) -> int:
 def _comment_url(comment: Comment) -> str:
     discussion_url = reverse("discussion-detail", kwargs={"discussion_id": comment.discussion_id})
     return f"{discussion_url}?page={_comment_page_number(comment)}#comment-{comment.id}"
+
+
+def _comment_id_or_none(value) -> uuid.UUID | None:
+    """``?after=``: empty for "from the start"; 400 for anything but a UUID."""
+    if not value:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise BadRequest("after must be a comment id.")
+
+
+def _posted(request):
+    """The POST data to bind a form to (even when empty), or None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _auto_id(comment: Comment) -> str:
+    """Field ids unique on the page, beside the comment form's own."""
+    return f"id_%s_{comment.id.hex}"
 
 
 def _reply_quote(discussion: Discussion, comment_id) -> Comment | None:
@@ -148,17 +353,49 @@ def _reply_quote(discussion: Discussion, comment_id) -> Comment | None:
     return live.filter(pk=comment_id).first()
 
 
-def _detail_context(request, discussion, page, form, *, reply_to=None, form_error=None) -> dict:
+def _comment_context(request, discussion, comments, *, page_number: int) -> dict:
+    """What the ``comment`` partial reads besides the comment: which of ``comments`` the user
+    may edit or delete, whether they read deleted ones, the page number for reply links. Asked
+    per comment of objects in hand: no query."""
+    user = request.user
     return {
         "discussion": discussion,
-        "participants": discussion.participants.select_related("user__profile_image")[: PARTICIPANTS_SHOWN + 1],
-        "participants_shown": PARTICIPANTS_SHOWN,
+        "page_number": page_number,
+        "page_comment_ids": {comment.id for comment in comments},
+        "posting_refusal": post_comment_refusal(user, discussion),
+        "editable_comment_ids": {comment.id for comment in comments if can_edit_comment(user, comment)},
+        "deletable_comment_ids": {comment.id for comment in comments if can_delete_comment(user, comment)},
+        "sees_deleted": is_staff_member(user),
+        "comment_poll_seconds": COMMENT_POLL_SECONDS,
+    }
+
+
+def _participants_context(request, discussion) -> dict:
+    participants = list(
+        discussion.participants.select_related("user__profile_image", "invited_by")[:PARTICIPANTS_SHOWN]
+    )
+    can_invite = can_invite_participant(request.user, discussion)
+    return {
+        "discussion": discussion,
+        "participants": participants,
+        "participants_more": max(0, discussion.participants_count - len(participants)),
+        "invite_form": InviteParticipantForm() if can_invite else None,
+    }
+
+
+def _detail_context(request, discussion, page, form, *, reply_to=None, form_error=None, preview_html=None) -> dict:
+    on_last_page = page.number == page.paginator.num_pages
+    last_comment = page.object_list[-1] if page.object_list else None
+    return {
+        **_comment_context(request, discussion, page.object_list, page_number=page.number),
+        **_participants_context(request, discussion),
         "page": page,
-        "page_comment_ids": {comment.id for comment in page.object_list},
         "form": form,
         "reply_to": reply_to,
-        "posting_refusal": post_comment_refusal(request.user, discussion),
         "form_error": form_error,
+        "preview_html": preview_html,
+        "watch_for_new": on_last_page,
+        "last_comment_id": last_comment.id if last_comment else "",
     }
 
 
@@ -181,13 +418,47 @@ def _comment_posted(request, discussion, comment):
     return push_url(response, f"{discussion.get_absolute_url()}?page={page_number}")
 
 
-def _comment_form_again(request, discussion, form, *, form_error=None, status=200):
-    """The form with its errors and the text kept. htmx gets just the form (with status 200,
-    which htmx swaps), retargeted from the comment list to the form itself."""
+def _comment_form_again(request, discussion, form, *, form_error=None, status=200, preview=False):
+    """The form with its errors (or its preview) and the text kept. htmx gets just the form
+    (with status 200, which htmx swaps), retargeted from the comment list to the form itself."""
+    preview_html = None
+    if preview:
+        form.is_valid()
+        preview_html = render_markdown(form.cleaned_data.get("comment_text", ""))
     reply_to = _reply_quote(discussion, form.data.get("replied_message"))
     page = _comment_page(discussion, request.GET.get("page", 1))
-    context = _detail_context(request, discussion, page, form, reply_to=reply_to, form_error=form_error)
+    context = _detail_context(
+        request, discussion, page, form, reply_to=reply_to, form_error=form_error, preview_html=preview_html
+    )
     if request.htmx:
         response = render(request, f"{DETAIL_TEMPLATE}#comment-form", context)
         return reswap(retarget(response, "#comment-form"), "outerHTML")
     return render(request, DETAIL_TEMPLATE, context, status=status)
+
+
+def _render_comment(request, comment):
+    """The ``comment`` partial for one comment (htmx swaps it in place)."""
+    context = _comment_context(request, comment.discussion, [comment], page_number=_page_number(request))
+    return render(request, f"{DETAIL_TEMPLATE}#comment", {**context, "comment": comment})
+
+
+def _comment_changed(request, comment):
+    """After an edit or a delete: htmx gets the comment as it is now; a full page goes to it."""
+    if request.htmx:
+        return _render_comment(request, comment)
+    return redirect(_comment_url(comment))
+
+
+def _render_comment_form(request, comment, form, partial: str, page_template: str, context: dict):
+    """An edit or delete form: in place of the comment for htmx (status 200, which htmx swaps),
+    else on a page of its own (400 with the form's errors, 403 when the service refused)."""
+    context = {
+        **_comment_context(request, comment.discussion, [comment], page_number=_page_number(request)),
+        **context,
+        "comment": comment,
+        "form": form,
+    }
+    if request.htmx:
+        return render(request, f"{DETAIL_TEMPLATE}#{partial}", context)
+    status = 403 if context.get("form_error") else 400 if form.errors else 200
+    return render(request, page_template, {**context, "comment_url": _comment_url(comment)}, status=status)

@@ -2,6 +2,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.db.models import F
 
+from forum.markdown import render_markdown
 from forum.models import Comment, Discussion, Participant
 
 PASSWORD = "correct-horse-battery-staple"
@@ -46,6 +47,7 @@ class CommentFactory(factory.django.DjangoModelFactory):
     discussion = factory.SubFactory(DiscussionFactory)
     author = factory.SubFactory(UserFactory)
     text = factory.Sequence(lambda n: f"Comment number {n}")
+    html = factory.LazyAttribute(lambda comment: render_markdown(comment.text))  # as forum.services stores it
 
     @factory.post_generation
     def counted(obj, create, extracted, **kwargs):

@@ -60,7 +60,7 @@ def test_settings_default_is_embedded(tmp_path):
     loaded = load_settings(tmp_path)
     assert loaded["engine"] == "django.db.backends.sqlite3"
     assert loaded["name"] == str(tmp_path / "var" / "db.sqlite3")
-    assert loaded["cache"].endswith("LocMemCache")
+    assert loaded["cache"].endswith("FileBasedCache")
     assert loaded["mailer"] == "users.mail.ReadableConsoleEmailBackend"
     assert loaded["debug"] is False
     assert loaded["hasher"].endswith("Argon2PasswordHasher")

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from forum.errors import wants_json
 from users.permissions import log_in_refusal
+from users.services import lift_expired_ban
 from users.phone import normalize_phone
 from users.sms import send_sms
 
@@ -65,7 +66,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
         Every allauth login path (password, after signup, after email confirmation, by code)
         passes here. The JSON login view reads the same rule from ``users.permissions``.
+        A timed ban that has ended is cleared from the account here (it no longer counts anyway).
         """
+        lift_expired_ban(user=user)
         refusal = log_in_refusal(user)
         if refusal:
             clear_login(request)

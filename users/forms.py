@@ -144,6 +144,21 @@ def limit_email_length(field) -> None:
     field.widget.attrs["maxlength"] = str(EMAIL_MAX_LENGTH)
 
 
+IDENTITY_MAX_LENGTH = 254
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's login form (for ACCOUNT_FORMS["login"]), with the identity capped at the
+    longest email address we store, so an absurd value is a form error, not a database one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["login"]
+        field.max_length = IDENTITY_MAX_LENGTH
+        field.validators.append(MaxLengthValidator(IDENTITY_MAX_LENGTH))
+        field.widget.attrs["maxlength"] = str(IDENTITY_MAX_LENGTH)
+
+
 class AddEmailForm(allauth_forms.AddEmailForm):
     """allauth's "add an email address" form, capped at the stored length (for ACCOUNT_FORMS["add_email"])."""
 

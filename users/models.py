@@ -10,6 +10,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from users.permissions import is_banned_now
+
+# Mixed into the session auth hash while a user is banned (see User._get_session_auth_hash).
+SESSION_BANNED_MARK = "|banned"
 
 
 class Role(models.TextChoices):
@@ -109,6 +115,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_admin(self) -> bool:
         return self.role_type == Role.ADMIN or self.is_superuser
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's HMAC of the password (behind ``get_session_auth_hash`` and its fallbacks for
+        ``SECRET_KEY_FALLBACKS``), with the ban mixed in: banning a user changes it, so every
+        session they already hold stops working on its next request, as after a password
+        change. Without a ban the value is exactly Django's."""
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = self.password + (SESSION_BANNED_MARK if is_banned_now(self) else "")
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 def upload_path(instance, filename):

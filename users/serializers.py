@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from users.permissions import can_see_contact_details
+from users.permissions import can_see_contact_details, is_banned_now
 
 
 def upload_data(upload, request=None) -> dict:
@@ -34,7 +34,7 @@ def user_data(user, viewer, request=None) -> dict:
         "middlename": user.middlename,
         "profile_image": upload_data(user.profile_image, request) if user.profile_image_id else None,
         "role_type": user.role_type,
-        "is_banned": user.is_banned,
+        "is_banned": is_banned_now(user),
     }
 
 

@@ -147,7 +147,7 @@ def test_comments_path_answers_405_with_allow_to_other_methods(logged_in_api_cli
 # --- the HTML page -------------------------------------------------------------------------------
 
 
-def test_discussion_page_shows_comments_with_author_time_and_escaped_text(client, discussion, other_user):
+def test_discussion_page_shows_comments_with_author_time_and_rendered_inert_text(client, discussion, other_user):
     CommentFactory(discussion=discussion, author=other_user, text="Line one\n<script>alert(1)</script>")
 
     response = client.get(detail_url(discussion))
@@ -155,9 +155,8 @@ def test_discussion_page_shows_comments_with_author_time_and_escaped_text(client
     assert response.status_code == 200
     content = response.content.decode()
     assert "<h1" in content and discussion.name in content
-    assert "Line one\n&lt;script&gt;alert(1)&lt;/script&gt;" in content
+    assert '<div class="comment-body"><p>Line one<br>\n&lt;script&gt;alert(1)&lt;/script&gt;</p></div>' in content
     assert "<script>alert(1)" not in content
-    assert 'class="comment-text"' in content  # white-space: pre-wrap keeps the line breaks
     assert "@bob" in content
     assert 'class="avatar-placeholder"' in content
     assert "<time datetime=" in content
@@ -172,7 +171,7 @@ def test_discussion_page_shows_image_attachments_as_thumbnails_linking_to_the_fi
 
     content = client.get(detail_url(discussion)).content.decode()
 
-    assert f'<a href="{upload.get_absolute_url()}"><img' in content
+    assert f'<a class="attachment-image" href="{upload.get_absolute_url()}" data-image-viewer' in content
     assert f'src="{upload.thumbnail_url}"' in content
     assert f'alt="{upload.name}"' in content
 
@@ -294,17 +293,29 @@ def test_discussion_page_reply_link_fills_the_hidden_field_and_quotes_the_commen
     assert "Post reply" in replying
 
 
-def test_discussion_page_reply_link_over_htmx_answers_just_the_form(logged_in_client, discussion):
-    comment = CommentFactory(discussion=discussion)
+def test_discussion_page_reply_link_over_htmx_answers_just_the_reply_field(logged_in_client, discussion):
+    """Only the reply field and the button's label change: the text and files chosen stay."""
+    comment = CommentFactory(discussion=discussion, text="Tea or coffee?")
 
     response = logged_in_client.get(
         detail_url(discussion), {"reply_to": comment.id}, headers={"HX-Request": "true"}
     )
 
     content = response.content.decode()
-    assert content.strip().startswith('<div id="comment-form"')
-    assert "<html" not in content
-    assert f'value="{comment.id}"' in content
+    assert content.strip().startswith('<div id="reply-field"')
+    assert "<html" not in content and "<textarea" not in content
+    assert f'name="replied_message" value="{comment.id}"' in content
+    assert "Tea or coffee?</blockquote>" in content
+    assert '<span id="comment-submit-label" hx-swap-oob="true">Post reply</span>' in content
+
+
+def test_discussion_page_cancel_reply_over_htmx_empties_the_reply_field(logged_in_client, discussion):
+    response = logged_in_client.get(detail_url(discussion), {"reply_to": ""}, headers={"HX-Request": "true"})
+
+    content = response.content.decode()
+    assert content.strip().startswith('<div id="reply-field"')
+    assert "Replying to" not in content
+    assert '<span id="comment-submit-label" hx-swap-oob="true">Post comment</span>' in content
 
 
 def test_discussion_page_ignores_a_reply_to_that_is_not_a_comment_here(logged_in_client, discussion):
@@ -338,7 +349,8 @@ def busy_discussion(make_upload):
 
 
 def test_discussion_page_runs_a_constant_number_of_queries(logged_in_client, busy_discussion, django_assert_max_num_queries):
-    # session, user, discussion, count, comments, attachments, participants, is the user a participant
+    # session, user, discussion (with the participant count and whether the user takes part; its
+    # kept comments_count spares a COUNT), comments, attachments, participants: 6 of the budget of 8
     with django_assert_max_num_queries(8):
         response = logged_in_client.get(detail_url(busy_discussion), {"page": 2})
     assert response.content.decode().count('class="comment card') == 20
@@ -360,3 +372,101 @@ def test_comment_list_json_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(6):
         response = logged_in_api_client.get(f"/{busy_discussion.id}/comments", {"per_page": 100})
     assert len(response.json()) == 60
+
+
+@pytest.fixture
+def busy_private_discussion(make_upload):
+    """A private discussion with 30 participants (avatars, inviters), 45 comments that reply to
+    each other, some deleted, edited or with several attachments (images and a text file)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from users.uploads import store_upload
+
+    people = [UserFactory() for _ in range(30)]
+    for person in people[:5]:
+        person.profile_image = make_upload(person)
+        person.save()
+    discussion = DiscussionFactory(creator=people[0], visibility="private")
+    Participant.objects.bulk_create(
+        [Participant(discussion=discussion, user=p, invited_by=people[0]) for p in people[1:]]
+    )
+    previous = None
+    for i in range(45):
+        previous = CommentFactory(
+            discussion=discussion,
+            author=people[i % 30],
+            replied_to=previous,
+            created_at=ago(100 - i),
+            is_deleted=i % 7 == 0,
+            edited_at=ago(50) if i % 5 == 0 else None,
+        )
+        if i % 3 == 0:
+            for _ in range(2):
+                CommentAttachment.objects.create(comment=previous, upload=make_upload(previous.author))
+            text = SimpleUploadedFile("notes.txt", b"plain words", content_type="text/plain")
+            CommentAttachment.objects.create(comment=previous, upload=store_upload(file=text, owner=previous.author), position=2)
+    return discussion, people
+
+
+@pytest.mark.parametrize("viewer", ["participant", "moderator"])
+@pytest.mark.parametrize("page", [1, 2, "last"])
+def test_private_discussion_page_with_many_participants_runs_a_constant_number_of_queries(
+    client, busy_private_discussion, moderator, viewer, page, django_assert_max_num_queries
+):
+    discussion, people = busy_private_discussion
+    client.force_login(people[1] if viewer == "participant" else moderator)
+
+    # session, user, discussion (with participant count and the viewer's participation),
+    # comments (authors, quoted comments, deleters joined), attachments, participants: 6
+    with django_assert_max_num_queries(8):
+        response = client.get(detail_url(discussion), {"page": page})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.count('class="participant-chip"') == 20 and "and 10 more" in content
+    assert content.count('<article class="comment card') == (5 if page == "last" else 20)
+
+
+def test_discussion_page_with_a_reply_quote_runs_a_constant_number_of_queries(
+    client, busy_private_discussion, django_assert_max_num_queries
+):
+    discussion, people = busy_private_discussion
+    client.force_login(people[2])
+    quoted = discussion.comments.filter(is_deleted=False).first()
+
+    with django_assert_max_num_queries(8):
+        response = client.get(detail_url(discussion), {"page": 1, "reply_to": quoted.id})
+    assert "Replying to" in response.content.decode()
+
+
+def test_discussion_page_shows_attachments_as_thumbnails_and_download_links(client, busy_private_discussion):
+    discussion, people = busy_private_discussion
+    client.force_login(people[0])
+
+    content = client.get(detail_url(discussion), {"page": 1}).content.decode()
+
+    assert 'class="attachment-image"' in content and "data-image-viewer" in content
+    assert 'class="attachment-file btn btn-sm btn-outline-secondary text-start"' in content
+    assert '<span class="attachment-name">notes.txt</span> <span class="small">(11\xa0bytes)</span>' in content
+    assert 'id="image-viewer"' in content  # the full-size view
+    assert "/static/js/forum.js" in content
+
+
+def test_discussion_page_form_previews_chosen_files_and_shows_upload_progress(logged_in_client, discussion):
+    content = logged_in_client.get(detail_url(discussion)).content.decode()
+
+    assert 'data-attachment-previews-for="id_files"' in content
+    assert '<progress class="upload-progress' in content
+    assert 'multiple' in content.split('name="files"', 1)[1].split(">", 1)[0]
+
+
+def test_comment_permalink_lands_on_the_page_of_the_comment_and_targets_it(client, discussion, comments):
+    response = client.get(reverse("comment-permalink", args=[comments[3].id]), follow=True)
+
+    assert response.redirect_chain[-1][0] == f"{detail_url(discussion)}?page=1#comment-{comments[3].id}"
+    assert f'<article class="comment card mb-3" id="comment-{comments[3].id}"' in response.content.decode()
+
+
+def test_discussion_page_has_an_empty_state_that_invites_the_first_comment(logged_in_client, discussion):
+    content = logged_in_client.get(detail_url(discussion)).content.decode()
+    assert "No comments yet. Be the first: write one below." in content
