@@ -4,7 +4,7 @@ from pathlib import PurePosixPath
 
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.contrib.auth.models import BaseUserManager
-from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
@@ -57,8 +57,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     login = models.CharField(
         max_length=150,
         unique=True,
-        validators=[UnicodeUsernameValidator()],
-        help_text="Letters, digits and @/./+/-/_ only.",
+        validators=[
+            # ASCII only, and never shaped like an email address or a phone number: a login
+            # must not pass for someone else (look-alike letters) or for another identity.
+            RegexValidator(
+                r"^[A-Za-z0-9][A-Za-z0-9_.-]*\Z",
+                "Use letters a-z, digits, '.', '_' and '-' only, starting with a letter or digit.",
+                code="invalid_login",
+            )
+        ],
+        help_text="Letters a-z, digits, '.', '_' and '-'.",
         error_messages={"unique": "A user with that login already exists."},
     )
     email = models.EmailField(max_length=254)

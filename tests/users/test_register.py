@@ -145,7 +145,15 @@ def test_register_refuses_over_long_values(api_client, field, value):
 
 @pytest.mark.parametrize(
     "field, value",
-    [("login", "not a login!"), ("email", "not-an-email"), ("phone_number", "12345"), ("profile_image_id", "nope")],
+    [
+        ("login", "not a login!"),
+        ("login", "carol@example.com"),  # would pass for an email address
+        ("login", "+442079460001"),  # would pass for a phone number
+        ("login", "\u0430lice"),  # a Cyrillic a: would pass for alice
+        ("email", "not-an-email"),
+        ("phone_number", "12345"),
+        ("profile_image_id", "nope"),
+    ],
 )
 def test_register_refuses_invalid_values(api_client, field, value):
     response = api_client.post_json("/register", registration(**{field: value}))
