@@ -39,8 +39,9 @@ def discussion_create(request):
     form = StartDiscussionForm(request.json)
     if not form.is_valid():
         raise invalid_form(form)
+    with_parts = _discussions_with_parts(request)  # a bad ?comments_limit= fails before the write
     discussion = start_discussion(creator=request.user, **form.cleaned_data)
-    discussion = _discussions_with_parts(request).get(pk=discussion.pk)
+    discussion = with_parts.get(pk=discussion.pk)
     return json_response(discussion_data(discussion, request.user, request), status=201)
 
 

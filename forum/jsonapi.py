@@ -149,6 +149,8 @@ def api_view(methods: Iterable[str], *, login_required: bool = False, body: str 
 
     ``body``: "json" (the default), "multipart", or None for a view that reads no body."""
     allowed = {m.upper() for m in methods}
+    if "GET" in allowed:
+        allowed.add("HEAD")
 
     def decorator(view: Callable):
         @csrf_exempt

@@ -79,3 +79,27 @@ def test_csrf_failure_shows_a_browser_the_site_page(db):
     assert response.status_code == 403
     assert b"reload the page" in response.content
     assert b'class="navbar' in response.content
+
+
+def test_head_is_answered_where_get_is(api_client):
+    response = api_client.head("/discussions/list")
+
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+def test_a_bad_comments_limit_on_create_writes_nothing(logged_in_api_client):
+    from forum.models import Discussion
+
+    response = logged_in_api_client.post_json("/discussion?comments_limit=abc", {"name": "Once only"})
+
+    assert response.status_code == 400
+    assert not Discussion.objects.filter(name="Once only").exists()
+
+
+def test_a_download_url_answers_other_methods_with_405(api_client):
+    import uuid
+
+    response = api_client.post(f"/uploads/{uuid.uuid4()}/", HTTP_ACCEPT="*/*")
+
+    assert response.status_code == 405

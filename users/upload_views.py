@@ -18,6 +18,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import FileResponse, Http404
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from forum.jsonapi import ApiError, api_view, json_response
@@ -112,6 +113,7 @@ def _readable_uploads(request):
     return Upload.objects.readable_by(request.user, anonymous_upload_ids=request.session.get(SESSION_KEY, ()))
 
 
+@csrf_exempt  # read-only: other methods get 405, not a CSRF 403
 @require_safe
 def upload_file(request, upload_id):
     """The stored file: inline for images, a download for documents; 404 when not readable."""
@@ -119,6 +121,7 @@ def upload_file(request, upload_id):
     return _file_response(upload.file, upload.content_type, download_name(upload), inline=upload.is_image)
 
 
+@csrf_exempt
 @require_safe
 def upload_thumbnail(request, upload_id):
     """An image upload's thumbnail; 404 for documents and uploads that are not readable."""
