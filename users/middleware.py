@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 from django_htmx.http import HttpResponseClientRedirect
 
-from forum.errors import is_api_client
+from forum.errors import wants_json
 from forum.jsonapi import error_response
 from users.permissions import session_refusal
 
@@ -86,9 +86,10 @@ def _respond_session_ended(request, message: str):
 
 
 def _is_json_request(request) -> bool:
-    """A JSON client: it does not ask for HTML, or it calls a JSON endpoint (their URL names
-    start "api-")."""
-    return is_api_client(request) or _url_name(request).startswith("api-")
+    """A JSON client: it says so, or it calls a JSON endpoint (their URL names start "api-";
+    POST /uploads is one too)."""
+    name = _url_name(request)
+    return wants_json(request) or name.startswith("api-") or name == "upload-create"
 
 
 def _url_name(request) -> str:

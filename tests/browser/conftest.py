@@ -45,3 +45,13 @@ def screenshot(page):
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def close_contexts_after_each_test(browser):
+    """Close every browser context a test opened. An open page keeps polling (htmx live
+    updates), and those requests would reach the live server, and so the database, while
+    later tests run."""
+    yield
+    for context in list(browser.contexts):
+        context.close()
