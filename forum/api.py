@@ -26,6 +26,7 @@ from forum.jsonapi import (
 )
 from forum.markdown import render_markdown
 from forum.models import Comment, Discussion
+from forum.pagination import DeferredJoin
 from forum.permissions import note_participation
 from forum.serializers import comment_data, discussion_data, invitation_data
 from forum.services import delete_comment, edit_comment, invite_participant, post_comment, start_discussion
@@ -67,10 +68,11 @@ def discussion_detail(request, discussion_id):
 @api_view(["GET"])
 def comment_list(request, discussion_id):
     discussion = get_object_or_404(Discussion.objects.visible_to(request.user), pk=discussion_id)
-    comments = discussion.comments.with_related().in_time_order()
+    comments, count = discussion.comments.in_time_order(), discussion.comments_count
     if "after" in request.GET:
-        comments = comments.newer_than(_after_comment(request, discussion))
-    items, headers = paginate(request, comments)
+        comments, count = comments.newer_than(_after_comment(request, discussion)), None
+    # The page's ids from the index, then its rows: a late page costs what the first does.
+    items, headers = paginate(request, DeferredJoin(comments, rows=Comment.objects.for_api(), count=count))
     return json_response([comment_data(c, request.user, request) for c in items], headers=headers)
 
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from forum.models import Comment, Discussion, ModerationAction, Report
+from forum.page_cache import mark_changed
 from forum.permissions import (
     check_handle_reports,
     check_lock_discussion,
@@ -104,6 +105,7 @@ def _set_flag(actor, discussion: Discussion, field: str, value: bool, kind: str,
         return discussion
     setattr(discussion, field, value)
     discussion.save(update_fields=[field])
+    mark_changed(Discussion.objects.filter(pk=discussion.pk))
     record_action(actor=actor, kind=kind, discussion=discussion, reason=reason)
     return discussion
 
@@ -120,10 +122,12 @@ def hide_comments_of(*, actor, user, reason: str = "") -> int:
     calls it with ``hide_content``), inside its transaction.
     """
     live = Comment.objects.filter(author=user, is_deleted=False)
-    ids = [str(pk) for pk in live.values_list("pk", flat=True)]
+    rows = list(live.values_list("pk", "discussion_id"))
+    ids = [str(pk) for pk, _ in rows]
     if not ids:
         return 0
     hidden = live.update(is_deleted=True, deleted_at=timezone.now(), deleted_by=actor)
+    mark_changed(Discussion.objects.filter(pk__in={discussion_id for _, discussion_id in rows}))
     record_action(
         actor=actor,
         kind=Kind.DELETE_COMMENT,

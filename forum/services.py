@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from forum import moderation
+from forum.page_cache import changed_now, mark_changed
 from forum.markdown import render_markdown
 from forum.models import Comment, CommentAttachment, Discussion, ModerationAction, Participant, Visibility
 from forum.permissions import (
@@ -119,6 +120,7 @@ def edit_comment(*, actor, comment: Comment, text: str) -> Comment:
     comment.html = render_markdown(text)
     comment.edited_at = timezone.now()
     comment.save(update_fields=["text", "html", "edited_at"])
+    mark_changed(Discussion.objects.filter(pk=comment.discussion_id))
     return comment
 
 
@@ -140,6 +142,7 @@ def delete_comment(*, actor, comment: Comment, reason: str = "") -> Comment:
     comment.deleted_at = timezone.now()
     comment.deleted_by = actor
     comment.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
+    mark_changed(Discussion.objects.filter(pk=comment.discussion_id))
     if actor.pk != comment.author_id:
         moderation.record_action(
             actor=actor,
@@ -178,6 +181,7 @@ def invite_participant(*, inviter, discussion: Discussion, login: str) -> Partic
     except IntegrityError:  # invited by someone else a moment ago
         raise already
     note_participation(discussion, invitee)
+    mark_changed(Discussion.objects.filter(pk=discussion.pk))
     return participant
 
 
@@ -275,8 +279,11 @@ def _attach(comment: Comment, uploads: list) -> None:
 
 
 def _record_activity(discussion: Discussion, when) -> None:
-    """Count the comment and move the activity time, in SQL (F()), and mirror it on the object
-    (exact: the row is locked, or the transaction is the only writer on SQLite)."""
-    Discussion.objects.filter(pk=discussion.pk).update(comments_count=F("comments_count") + 1, last_activity_at=when)
+    """Count the comment and move the activity time and the version (``changed_at``), in SQL
+    (F()), and mirror the count and time on the object (exact: the row is locked, or the
+    transaction is the only writer on SQLite)."""
+    Discussion.objects.filter(pk=discussion.pk).update(
+        comments_count=F("comments_count") + 1, last_activity_at=when, changed_at=changed_now()
+    )
     discussion.comments_count += 1
     discussion.last_activity_at = when

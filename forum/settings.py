@@ -106,7 +106,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A web server has several threads or processes writing: WAL lets readers go on while
     # one writes, the busy timeout waits instead of failing, and IMMEDIATE transactions take
     # the write lock up front so that two writers never deadlock on a lock upgrade.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept (CONN_MAX_AGE, 60 s): opening one runs the PRAGMAs below on every
+    # request otherwise. Between requests a kept connection is in autocommit and holds no lock,
+    # and each gunicorn worker (one thread) opens its own after the fork.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -118,20 +120,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (rate limits live here) -----------------------------------------
+# --- Caches ----------------------------------------------------------------------
 
-# The default cache must be shared by every worker process, or each counts rate limits on its
-# own: Redis when there is one, else files under var/ (shared on one machine).
+# "default" holds rate limits (allauth) and sessions, so every worker process must share it, or
+# each would count on its own: Redis when there is one, else files under var/ (shared on one
+# machine). "pages" holds rendered pages for anonymous visitors (forum/page_cache.py), keyed by
+# a version read from the database, so a copy per process is correct: memory by default, Redis
+# (shared by every app server) when there is one. Its entries live PAGE_CACHE_SECONDS (60 s).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+PAGES_CACHE_ENTRIES = 500  # about 40 kB each: at most ~20 MB per worker
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "pages"},
+    }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 20000},
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": PAGES_CACHE_ENTRIES},
+        },
     }
 
 # --- Accounts ----------------------------------------------------------------
@@ -140,8 +154,10 @@ AUTH_USER_MODEL = "users.User"
 AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# OWASP's Argon2 parameters (users/hashers.py); Django's own Argon2 hasher must not follow it in
+# this list: it has the same algorithm name and would take its place.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "users.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -227,6 +243,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Security ------------------------------------------------------------------
 
+# Sessions in the database, read through the shared default cache: one query less per
+# logged-in request. Correct with several workers because that cache is shared (files or Redis).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

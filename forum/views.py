@@ -14,11 +14,11 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
+from forum import page_cache
 from forum.forms import (
     CommentForm,
     DeleteCommentForm,
@@ -29,6 +29,7 @@ from forum.forms import (
 )
 from forum.markdown import render_markdown
 from forum.models import Comment, Discussion
+from forum.pagination import DeferredJoin
 from forum.permissions import (
     can_delete_comment,
     can_edit_comment,
@@ -99,16 +100,31 @@ def discussion_create(request):
 
 
 def discussion_detail(request, discussion_id):
+    """A page of the discussion's comments; for anonymous visitors from the page cache while
+    the discussion has not changed, and 304 for a browser that has this version already."""
+    if page_cache.is_shareable(request):  # its version alone first: one small query
+        visible = Discussion.objects.visible_to(request.user).filter(pk=discussion_id)
+        version = visible.values_list("changed_at", flat=True).first()
+        copy = page_cache.shared_copy(request, version) if version is not None else None
+        if copy is not None:
+            return copy
     discussion = _visible_discussion(request, discussion_id)
-    reply_to = _reply_quote(discussion, request.GET.get("reply_to"))
-    form = CommentForm(initial={"replied_message": reply_to.pk} if reply_to else None)
-    if reply_to:
-        form.fields["comment_text"].widget.attrs["autofocus"] = True
-    page = _comment_page(discussion, request.GET.get("page", 1))
-    context = _detail_context(request, discussion, page, form, reply_to=reply_to)
-    if request.htmx and "reply_to" in request.GET:
-        return render(request, f"{DETAIL_TEMPLATE}#reply-field-swap", context)
-    return render(request, DETAIL_TEMPLATE, context)
+
+    def render_page(shared: bool):
+        reply_to = _reply_quote(discussion, request.GET.get("reply_to"))
+        form = CommentForm(initial={"replied_message": reply_to.pk} if reply_to else None)
+        if reply_to:
+            form.fields["comment_text"].widget.attrs["autofocus"] = True
+        page = _comment_page(discussion, request.GET.get("page", 1))
+        context = _detail_context(request, discussion, page, form, reply_to=reply_to, cached=True)
+        if request.htmx and "reply_to" in request.GET:
+            return render(request, f"{DETAIL_TEMPLATE}#reply-field-swap", context)
+        page_cache.render_comments(
+            request, context, page.object_list, template_name=DETAIL_TEMPLATE, version=discussion.changed_at
+        )
+        return render(request, DETAIL_TEMPLATE, {**context, "shared_page": shared})
+
+    return page_cache.serve(request, version=discussion.changed_at, render=render_page)
 
 
 @require_POST
@@ -244,10 +260,22 @@ def participant_create(request, discussion_id):
 
 
 def _render_discussion_list(request, discussions, *, tab: str):
-    since = timezone.now()
-    page = _page(discussions.select_related("creator__profile_image"), request.GET.get("page", 1), DISCUSSIONS_PER_PAGE)
-    context = {"page": page, "tab": tab, "since": since, "activity_poll_seconds": ACTIVITY_POLL_SECONDS}
-    return render(request, LIST_TEMPLATE, context)
+    """The list, versioned by the latest change of any discussion (``page_cache``). Its poller
+    asks for activity since that version, so a cached copy asks the right question."""
+    version = page_cache.list_version()
+
+    def render_list(shared: bool):
+        page = _page(discussions.select_related("creator__profile_image"), request.GET.get("page", 1), DISCUSSIONS_PER_PAGE)
+        context = {
+            "page": page,
+            "tab": tab,
+            "since": version or page_cache.BEFORE_EVERYTHING,
+            "activity_poll_seconds": ACTIVITY_POLL_SECONDS,
+            "shared_page": shared,
+        }
+        return render(request, LIST_TEMPLATE, context)
+
+    return page_cache.serve(request, version=version, render=render_list)
 
 
 def _since(request):
@@ -308,8 +336,15 @@ def _page_number(request) -> int:
 
 
 def _comment_page(discussion: Discussion, number):
-    comments = discussion.comments.with_related().in_time_order()
-    return _page(comments, number, COMMENTS_PER_PAGE, count=discussion.comments_count)
+    """A page of the discussion's comments; the last page costs what the first does (the
+    page's ids from the index, then its rows: ``DeferredJoin``)."""
+    comments = DeferredJoin(
+        discussion.comments.in_time_order(), rows=Comment.objects.with_related(), count=discussion.comments_count
+    )
+    page = _page(comments, number, COMMENTS_PER_PAGE)
+    for comment in page.object_list:
+        comment.discussion = discussion  # the permission checks read it: no query per comment
+    return page
 
 
 def _comment_page_number(comment: Comment) -> int:
@@ -360,6 +395,7 @@ def _comment_context(request, discussion, comments, *, page_number: int) -> dict
     user = request.user
     return {
         "discussion": discussion,
+        "discussion_url": discussion.get_absolute_url(),
         "page_number": page_number,
         "page_comment_ids": {comment.id for comment in comments},
         "posting_refusal": post_comment_refusal(user, discussion),
@@ -370,10 +406,17 @@ def _comment_context(request, discussion, comments, *, page_number: int) -> dict
     }
 
 
-def _participants_context(request, discussion) -> dict:
-    participants = list(
-        discussion.participants.select_related("user__profile_image", "invited_by")[:PARTICIPANTS_SHOWN]
-    )
+def _participants_context(request, discussion, *, cached: bool = False) -> dict:
+    """``cached``: the participants may come from the page cache, for this version of the
+    discussion (only where ``discussion.changed_at`` is as read, not after a write)."""
+
+    def participants_now():
+        return list(discussion.participants.select_related("user__profile_image", "invited_by")[:PARTICIPANTS_SHOWN])
+
+    if cached:
+        participants = page_cache.remember(("participants", discussion.pk, discussion.changed_at), participants_now)
+    else:
+        participants = participants_now()
     can_invite = can_invite_participant(request.user, discussion)
     return {
         "discussion": discussion,
@@ -383,12 +426,14 @@ def _participants_context(request, discussion) -> dict:
     }
 
 
-def _detail_context(request, discussion, page, form, *, reply_to=None, form_error=None, preview_html=None) -> dict:
+def _detail_context(
+    request, discussion, page, form, *, reply_to=None, form_error=None, preview_html=None, cached: bool = False
+) -> dict:
     on_last_page = page.number == page.paginator.num_pages
     last_comment = page.object_list[-1] if page.object_list else None
     return {
         **_comment_context(request, discussion, page.object_list, page_number=page.number),
-        **_participants_context(request, discussion),
+        **_participants_context(request, discussion, cached=cached),
         "page": page,
         "form": form,
         "reply_to": reply_to,

@@ -7,7 +7,7 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
-from django.core.cache import cache  # noqa: E402
+from django.core.cache import caches  # noqa: E402
 from django.test import Client  # noqa: E402
 from PIL import Image  # noqa: E402
 
@@ -16,10 +16,13 @@ from tests.factories import PASSWORD, UserFactory  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def clear_cache():
-    # Rate limit counters live in the cache; without this they leak from one test to the next.
-    cache.clear()
+    # Rate limit counters live in the cache, cached pages in "pages"; without this they leak
+    # from one test to the next.
+    for alias in ("default", "pages"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

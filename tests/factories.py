@@ -4,6 +4,7 @@ from django.db.models import F
 
 from forum.markdown import render_markdown
 from forum.models import Comment, Discussion, Participant
+from forum.page_cache import changed_now
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -54,5 +55,5 @@ class CommentFactory(factory.django.DjangoModelFactory):
         """Keep the discussion's kept counters as forum.services.post_comment does."""
         if create:
             Discussion.objects.filter(pk=obj.discussion_id).update(
-                comments_count=F("comments_count") + 1, last_activity_at=obj.created_at
+                comments_count=F("comments_count") + 1, last_activity_at=obj.created_at, changed_at=changed_now()
             )

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,6 +21,9 @@ out = {
     "engine": settings.DATABASES["default"]["ENGINE"],
     "name": str(settings.DATABASES["default"]["NAME"]),
     "cache": settings.CACHES["default"]["BACKEND"],
+    "pages_cache": settings.CACHES["pages"]["BACKEND"],
+    "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
+    "session_engine": settings.SESSION_ENGINE,
     "mailer": settings.MAILERS["default"]["BACKEND"],
     "mailer_options": settings.MAILERS["default"].get("OPTIONS", {}),
     "debug": settings.DEBUG,
@@ -116,3 +120,36 @@ def test_settings_allowed_hosts_from_a_comma_list(tmp_path):
         "forum.example.com",
         "www.example.com",
     ]
+
+
+def test_settings_pages_cache_is_memory_by_default_and_redis_with_redis_url(tmp_path):
+    assert load_settings(tmp_path)["pages_cache"].endswith("LocMemCache")
+    assert load_settings(tmp_path, REDIS_URL="redis://127.0.0.1:6379/0")["pages_cache"].endswith("RedisCache")
+
+
+def test_settings_keep_database_connections_and_cache_sessions(tmp_path):
+    for env in ({}, {"DATABASE_URL": "postgres://forum:pw@db.internal:5432/forumdb"}):
+        loaded = load_settings(tmp_path, **env)
+        assert loaded["conn_max_age"] > 0
+        assert loaded["session_engine"] == "django.contrib.sessions.backends.cached_db"
+
+
+def test_password_hasher_uses_owasp_argon2_parameters_and_upgrades_old_hashes():
+    from django.contrib.auth.hashers import Argon2PasswordHasher, check_password
+
+    from users.hashers import OwaspArgon2PasswordHasher
+
+    hasher = OwaspArgon2PasswordHasher()
+    encoded = hasher.encode("a long passphrase", hasher.salt())
+    params = hasher.decode(encoded)["params"]
+    assert (params.memory_cost, params.time_cost, params.parallelism) == (19456, 2, 1)
+    assert hasher.algorithm == "argon2" and not hasher.must_update(encoded)
+
+    old = Argon2PasswordHasher().encode("a long passphrase", hasher.salt())  # Django's 100 MiB
+    assert hasher.verify("a long passphrase", old) and not hasher.verify("wrong", old)
+    assert hasher.must_update(old)
+
+    upgraded = []
+    with override_settings(PASSWORD_HASHERS=["users.hashers.OwaspArgon2PasswordHasher"]):
+        assert check_password("a long passphrase", old, setter=upgraded.append)
+    assert len(upgraded) == 1  # check_password rehashed it with the new parameters

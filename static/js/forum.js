@@ -4,8 +4,41 @@
 // - Image attachments open full size in a Bootstrap modal (plain links to the image otherwise).
 // - Reply puts the cursor into the comment box.
 // - A request htmx does not swap (403, 404, 500, network down) says so instead of doing nothing.
+// - Times, written as dates (the same for everyone, so that a page can be cached), read
+//   "3 minutes ago", with the date kept in their title.
 (function () {
   "use strict";
+
+  var relativeFormat = window.Intl && Intl.RelativeTimeFormat
+    ? new Intl.RelativeTimeFormat(document.documentElement.lang || "en", { numeric: "auto" })
+    : null;
+  var TIME_UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400], ["hour", 3600], ["minute", 60]];
+
+  function relativeText(seconds) {
+    if (seconds < 45) return "just now";
+    for (var i = 0; i < TIME_UNITS.length; i++) {
+      if (seconds >= TIME_UNITS[i][1] * 0.75 || TIME_UNITS[i][0] === "minute") {
+        return relativeFormat.format(-Math.max(1, Math.round(seconds / TIME_UNITS[i][1])), TIME_UNITS[i][0]);
+      }
+    }
+  }
+
+  function showRelativeTimes(root) {
+    if (!relativeFormat || !root || !root.querySelectorAll) return;
+    var times = Array.prototype.slice.call(root.querySelectorAll("time[data-relative]"));
+    if (root.matches && root.matches("time[data-relative]")) times.push(root);
+    var now = Date.now();
+    times.forEach(function (time) {
+      var when = Date.parse(time.getAttribute("datetime"));
+      if (isNaN(when)) return;
+      if (!time.title) time.title = time.textContent;
+      time.textContent = relativeText(Math.max(0, (now - when) / 1000));
+    });
+  }
+
+  showRelativeTimes(document);
+  document.addEventListener("htmx:load", function (event) { showRelativeTimes(event.detail.elt); });
+  setInterval(function () { showRelativeTimes(document); }, 60000);
 
   var previewUrls = new WeakMap();
 

@@ -2,25 +2,12 @@
 JavaScript off the same form still works through a plain POST and redirect."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.helpers import logged_in_context
 from tests.factories import CommentFactory, DiscussionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def logged_in_context(browser, live_server, user, **options):
-    """A browser context carrying ``user``'s session cookie (its own context, so the
-    ``screenshot`` fixture, which shoots pytest-playwright's ``page``, does not apply)."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(base_url=live_server.url, **options)
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}]
-    )
-    return context
 
 
 @pytest.fixture

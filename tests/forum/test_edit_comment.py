@@ -326,7 +326,7 @@ def test_patch_comment_runs_a_constant_number_of_queries(comment, user, make_upl
     UserFactory.create_batch(5)
 
     # session, user, comment (joined with its discussion and people), attachments, savepoint,
-    # lock discussion, lock comment, update, release
-    with django_assert_max_num_queries(9):
+    # lock discussion, lock comment, update, the discussion's version, release
+    with django_assert_max_num_queries(10):
         response = client.patch_json(api_url(comment), {"comment_text": "Changed"})
     assert len(response.json()["attachments"]) == 5
