@@ -65,12 +65,12 @@ def mark_changed(discussions) -> None:
     discussions.update(changed_at=changed_now())
 
 
-def list_version():
+def list_version(db: str = "default"):
     """The version of the discussion lists: the latest ``changed_at`` (None when there is no
     discussion). One query on the ``changed_at`` index."""
     from forum.models import Discussion
 
-    return Discussion.objects.order_by().aggregate(latest=Max("changed_at"))["latest"]
+    return Discussion.objects.using(db).order_by().aggregate(latest=Max("changed_at"))["latest"]
 
 
 # --- Serving ---------------------------------------------------------------------------------
@@ -234,7 +234,6 @@ def render_comments(request, context: dict, comments, *, template_name: str, ver
     from forum.permissions import can_report_comment
     from users.permissions import can_ban_user
 
-    cache = caches[PAGE_CACHE_ALIAS]
     user = request.user
     authenticated = user.is_authenticated
     shared = (
@@ -245,23 +244,45 @@ def render_comments(request, context: dict, comments, *, template_name: str, ver
         bool(context["sees_deleted"]),
         bool(context["posting_refusal"]),
     )
-    keys = {}
-    for comment in comments:
+
+    def key_of(comment):
         viewer = (
             comment.id in context["editable_comment_ids"],
             comment.id in context["deletable_comment_ids"],
             authenticated and can_report_comment(user, comment),
             authenticated and can_ban_user(user, comment.author),
         )
-        text = repr((comment.id, shared, viewer))
-        keys[comment] = "comment:" + hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+        return ("comment", comment.id, shared, viewer)
+
+    _render_fragments(request, comments, key_of, f"{template_name}#comment", lambda comment: {**context, "comment": comment})
+
+
+def render_discussion_rows(request, discussions, *, template_name: str) -> None:
+    """Give each of ``discussions`` its rendered ``discussion-row`` partial (the same for every
+    viewer) as ``discussion.fragment``, kept per version of the discussion (``changed_at``)."""
+    _render_fragments(
+        request,
+        discussions,
+        lambda discussion: ("discussion-row", discussion.pk, _version_text(discussion.changed_at)),
+        f"{template_name}#discussion-row",
+        lambda discussion: {"discussion": discussion},
+    )
+
+
+def _render_fragments(request, items, key_of: Callable, template_name: str, context_of: Callable) -> None:
+    """Set ``item.fragment`` for each of ``items``: the markup kept in the page cache under
+    ``key_of(item)`` (which holds everything the markup depends on), else ``template_name``
+    rendered with ``context_of(item)`` now and kept. One cache round trip for the hits."""
+    cache = caches[PAGE_CACHE_ALIAS]
+    keys = {}
+    for item in items:
+        keys[item] = "fragment:" + hashlib.md5(repr(key_of(item)).encode(), usedforsecurity=False).hexdigest()
     found = cache.get_many(list(keys.values()))
     fresh = {}
-    for comment, key in keys.items():
+    for item, key in keys.items():
         fragment = found.get(key)
         if fragment is None:
-            fragment = render_to_string(f"{template_name}#comment", {**context, "comment": comment}, request)
-            fresh[key] = fragment
-        comment.fragment = mark_safe(fragment)
+            fragment = fresh[key] = render_to_string(template_name, context_of(item), request)
+        item.fragment = mark_safe(fragment)
     if fresh:
         cache.set_many(fresh, PAGE_CACHE_SECONDS)

@@ -115,7 +115,7 @@ def discussion_detail(request, discussion_id):
         form = CommentForm(initial={"replied_message": reply_to.pk} if reply_to else None)
         if reply_to:
             form.fields["comment_text"].widget.attrs["autofocus"] = True
-        page = _comment_page(discussion, request.GET.get("page", 1))
+        page = _comment_page(discussion, request.GET.get("page", 1), cached=True)
         context = _detail_context(request, discussion, page, form, reply_to=reply_to, cached=True)
         if request.htmx and "reply_to" in request.GET:
             return render(request, f"{DETAIL_TEMPLATE}#reply-field-swap", context)
@@ -266,6 +266,7 @@ def _render_discussion_list(request, discussions, *, tab: str):
 
     def render_list(shared: bool):
         page = _page(discussions.select_related("creator__profile_image"), request.GET.get("page", 1), DISCUSSIONS_PER_PAGE)
+        page_cache.render_discussion_rows(request, page.object_list, template_name=LIST_TEMPLATE)
         context = {
             "page": page,
             "tab": tab,
@@ -335,11 +336,16 @@ def _page_number(request) -> int:
         return 1
 
 
-def _comment_page(discussion: Discussion, number):
+def _comment_page(discussion: Discussion, number, *, cached: bool = False):
     """A page of the discussion's comments; the last page costs what the first does (the
-    page's ids from the index, then its rows: ``DeferredJoin``)."""
+    page's ids from the index, then its rows: ``DeferredJoin``). ``cached``: from the page
+    cache for this version of the discussion (only where ``discussion.changed_at`` is as read,
+    not after a write)."""
     comments = DeferredJoin(
-        discussion.comments.in_time_order(), rows=Comment.objects.with_related(), count=discussion.comments_count
+        discussion.comments.in_time_order(),
+        rows=Comment.objects.with_related(),
+        count=discussion.comments_count,
+        remember_as=("comments", discussion.pk, discussion.changed_at) if cached else None,
     )
     page = _page(comments, number, COMMENTS_PER_PAGE)
     for comment in page.object_list:

@@ -9,6 +9,7 @@ markup directly.
 import uuid
 from functools import lru_cache
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
@@ -71,3 +72,42 @@ def timestamp(value):
 def discussion_url(discussion) -> str:
     """``discussion.get_absolute_url()`` without resolving the route each time."""
     return id_url("discussion-detail", "discussion_id", discussion.pk)
+
+
+# Markup of fields of unbound forms, by everything it is made of (see ``crispy_field``).
+_UNBOUND_FIELD_MARKUP: dict[tuple, str] = {}
+_UNBOUND_FIELD_MARKUP_MAX = 256
+
+
+@register.filter
+def crispy_field(field):
+    """``field|as_crispy_field``, rendered once per process for a field of an unbound form: it
+    is then the same markup on every page (the comment box below every discussion), and
+    crispy-forms' nested templates cost a few milliseconds a page. A bound field (with its
+    value and errors) is rendered every time."""
+    if field.form.is_bound:
+        return as_crispy_field(field)
+    key = _unbound_field_key(field)
+    markup = _UNBOUND_FIELD_MARKUP.get(key)
+    if markup is None:
+        markup = as_crispy_field(field)
+        if len(_UNBOUND_FIELD_MARKUP) < _UNBOUND_FIELD_MARKUP_MAX:
+            _UNBOUND_FIELD_MARKUP[key] = markup
+    return markup
+
+
+def _unbound_field_key(field) -> tuple:
+    """What an unbound field's markup depends on: the form and field, the ids and names, the
+    (translated) texts, the widget's attributes and the initial value."""
+    definition = field.field
+    return (
+        type(field.form),
+        field.html_name,
+        field.auto_id,
+        str(definition.label),
+        str(definition.help_text),
+        definition.required,
+        definition.disabled,
+        repr(sorted(definition.widget.attrs.items())),
+        repr(field.value()),
+    )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.http import http_date
 
 from forum.models import Discussion
+from forum.views import DISCUSSIONS_PER_PAGE
 from forum.moderation import lock_discussion, pin_discussion, unlock_discussion
 from forum.page_cache import changed_now
 from forum.services import delete_comment, edit_comment, invite_participant, post_comment, start_discussion
@@ -193,6 +194,50 @@ def test_a_write_shows_on_the_next_anonymous_list(write, discussion, user, comme
     write(discussion, user, comment)
     after = anonymous().get(url)
     assert not served_from_cache(after) and after.content != before.content
+
+
+def reader() -> Client:
+    """A logged-in visitor who is not the author: served from no page copy, but from the kept
+    comments, discussion rows and counts (forum/pagination.py, page_cache.render_*)."""
+    client = Client()
+    client.force_login(UserFactory(login="reader"))
+    return client
+
+
+@pytest.mark.parametrize("write", WRITES, ids=lambda write: write.__name__.strip("_"))
+def test_a_write_shows_on_the_next_logged_in_request(write, discussion, user, comment, page_url):
+    visitor = reader()
+    before = visitor.get(page_url).content.decode()
+    assert visitor.get(page_url).status_code == 200  # and now the comments are kept
+    discussion.refresh_from_db()
+    expected = write(discussion, user, comment)
+    after = visitor.get(page_url).content.decode()
+    assert expected in after and expected not in before
+
+
+@pytest.mark.parametrize("write", [_posted, _locked, _pinned], ids=lambda write: write.__name__.strip("_"))
+def test_a_write_shows_on_the_next_logged_in_list(write, discussion, user, comment):
+    DiscussionFactory(name="Another topic")
+    url, visitor = reverse("discussion-list"), reader()
+    before = visitor.get(url).content.decode()
+    discussion.refresh_from_db()
+    write(discussion, user, comment)
+    after = visitor.get(url).content.decode()
+    assert after != before
+
+
+@pytest.mark.parametrize("visibility", ["public", "private"])
+def test_the_logged_in_list_gets_a_second_page_as_soon_as_it_needs_one(user, visibility):
+    """The public discussions are counted once per list version: a new one (or an invitation
+    into a private one) counts at once."""
+    DiscussionFactory.create_batch(DISCUSSIONS_PER_PAGE, creator=user)
+    url, visitor = reverse("discussion-list"), reader()
+    assert visitor.get(url, {"page": 2}).status_code == 404
+    newest = start_discussion(creator=user, name="One too many", visibility=visibility)
+    if visibility == "private":
+        assert visitor.get(url, {"page": 2}).status_code == 404  # not theirs: not counted
+        invite_participant(inviter=user, discussion=newest, login="reader")
+    assert visitor.get(url, {"page": 2}).status_code == 200
 
 
 def test_a_new_discussion_shows_on_the_next_anonymous_list(user, discussion):
