@@ -2,8 +2,8 @@ import uuid
 from html import unescape
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, Subquery, Value, Window
+from django.db import connections, models
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, Window
 from django.db.models.query import ModelIterable
 from django.db.models.functions import Coalesce, Now, RowNumber
 from django.urls import reverse
@@ -19,8 +19,9 @@ class Visibility(models.TextChoices):
 
 
 class DiscussionQuerySet(models.QuerySet):
-    # The user whose ``visible_to`` filter this queryset is, with the WHERE clause it made: while
-    # the clause is unchanged, ``count()`` counts in two index lookups (see ``count``).
+    # The user whose ``visible_to`` filter is this queryset's only filter: ``count()`` then counts
+    # in two index lookups (see ``count``). Every way of adding a condition clears it (below):
+    # comparing WHERE trees instead costs a millisecond.
     _visible_count_for = None
     # ``with_latest_comments``: how many to attach to each discussion fetched.
     _latest_comments_limit = None
@@ -30,6 +31,24 @@ class DiscussionQuerySet(models.QuerySet):
         clone._visible_count_for = self._visible_count_for
         clone._latest_comments_limit = self._latest_comments_limit
         return clone
+
+    def _filter_or_exclude_inplace(self, negate, args, kwargs):
+        self._visible_count_for = None
+        super()._filter_or_exclude_inplace(negate, args, kwargs)
+
+    def complex_filter(self, filter_obj):
+        return self._without_count_hint(super().complex_filter(filter_obj))
+
+    def none(self):
+        return self._without_count_hint(super().none())
+
+    def extra(self, *args, **kwargs):
+        return self._without_count_hint(super().extra(*args, **kwargs))
+
+    @staticmethod
+    def _without_count_hint(queryset):
+        queryset._visible_count_for = None
+        return queryset
 
     def _fetch_all(self):
         fetched = self._result_cache is not None
@@ -54,7 +73,7 @@ class DiscussionQuerySet(models.QuerySet):
         else:
             visible = self.filter(public | Q(Exists(_participation(user))))
         if not self.query.where:
-            visible._visible_count_for = (user, visible.query.where)
+            visible._visible_count_for = user
         return visible
 
     def count(self):
@@ -62,22 +81,13 @@ class DiscussionQuerySet(models.QuerySet):
         pages), the public discussions (``_public_count``) plus the user's private ones (an
         index range of their participations), instead of testing every discussion for public
         OR participation."""
-        hint = self._visible_count_for
-        if hint is None or self._result_cache is not None or self.query.is_sliced or self.query.distinct:
-            return super().count()
-        user, where = hint
-        if self.query.where != where or self.query.combinator:
+        user = self._visible_count_for
+        query = self.query
+        if user is None or self._result_cache is not None or query.is_sliced or query.distinct or query.combinator:
             return super().count()
         if not user.is_authenticated:
             return _public_count(self.db, page_cache.list_version(self.db))
-        # The user's private discussions: driven from their participations (participant_by_user),
-        # each looked up by primary key; as a join, SQLite (no statistics) walks all private
-        # discussions instead. In the same statement as the version of the public count.
-        is_private = Discussion.objects.filter(pk=OuterRef("discussion_id"), visibility=Visibility.PRIVATE)
-        private = Participant.objects.filter(Exists(is_private), user=user)
-        latest_change = Discussion.objects.order_by("-changed_at").values("changed_at")[:1]
-        one_row = Discussion.objects.using(self.db).order_by().values_list(Subquery(latest_change), _count_of(private))
-        version, private_count = next(iter(one_row[:1]), (None, 0))  # no row at all: no discussion
+        version, private_count = _version_and_private_count(self.db, user)
         return _public_count(self.db, version) + private_count
 
     def of_participant(self, user):
@@ -180,11 +190,22 @@ def _public_count(db: str, version) -> int:
     return page_cache.remember(("public-discussions", db, version), public.count)
 
 
-def _count_of(queryset):
-    """``COUNT(*)`` of ``queryset`` as a scalar subquery. A plain function rather than the
-    ``Count`` aggregate, so the ORM adds no GROUP BY (which makes SQLite's count 3x slower)."""
-    counted = queryset.order_by().annotate(total=Func(template="COUNT(*)", output_field=models.IntegerField()))
-    return Subquery(counted.values("total"))
+def _version_and_private_count(db: str, user) -> tuple:
+    """The version of the lists (the latest ``changed_at``, as the database gives it) and how
+    many private discussions ``user`` takes part in, in one statement. The count is driven from
+    their participations (``participant_by_user``), each discussion looked up by primary key; as
+    a join, SQLite (no statistics) walks all private discussions instead. Written in SQL: the
+    ORM takes a millisecond to build it, ten times what SQLite takes to run it."""
+    participant, discussion = Participant._meta.db_table, Discussion._meta.db_table
+    sql = (
+        f"SELECT (SELECT MAX(changed_at) FROM {discussion}),"
+        f" (SELECT COUNT(*) FROM {participant} p WHERE p.user_id = %s AND EXISTS"
+        f" (SELECT 1 FROM {discussion} d WHERE d.id = p.discussion_id AND d.visibility = %s))"
+    )
+    connection = connections[db]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Participant._meta.get_field("user").get_db_prep_value(user.pk, connection), Visibility.PRIVATE])
+        return cursor.fetchone()
 
 
 class Discussion(models.Model):

@@ -31,6 +31,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
 from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Max, Value, When
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -259,25 +260,34 @@ def render_comments(request, context: dict, comments, *, template_name: str, ver
 
 def render_discussion_rows(request, discussions, *, template_name: str) -> None:
     """Give each of ``discussions`` its rendered ``discussion-row`` partial (the same for every
-    viewer) as ``discussion.fragment``, kept per version of the discussion (``changed_at``)."""
+    viewer) as ``discussion.fragment``, kept per version of the discussion (``changed_at``).
+    Only the rows rendered now need their creators (with avatars): two queries for all of them,
+    none when every row is kept."""
     _render_fragments(
         request,
         discussions,
         lambda discussion: ("discussion-row", discussion.pk, _version_text(discussion.changed_at)),
         f"{template_name}#discussion-row",
         lambda discussion: {"discussion": discussion},
+        prepare=lambda missing: prefetch_related_objects(missing, "creator__profile_image"),
     )
 
 
-def _render_fragments(request, items, key_of: Callable, template_name: str, context_of: Callable) -> None:
+def _render_fragments(
+    request, items, key_of: Callable, template_name: str, context_of: Callable, *, prepare: Callable | None = None
+) -> None:
     """Set ``item.fragment`` for each of ``items``: the markup kept in the page cache under
     ``key_of(item)`` (which holds everything the markup depends on), else ``template_name``
-    rendered with ``context_of(item)`` now and kept. One cache round trip for the hits."""
+    rendered with ``context_of(item)`` now and kept; ``prepare(missing)`` first fetches what
+    rendering those needs. One cache round trip for the kept ones."""
     cache = caches[PAGE_CACHE_ALIAS]
     keys = {}
     for item in items:
         keys[item] = "fragment:" + hashlib.md5(repr(key_of(item)).encode(), usedforsecurity=False).hexdigest()
     found = cache.get_many(list(keys.values()))
+    missing = [item for item, key in keys.items() if key not in found]
+    if missing and prepare is not None:
+        prepare(missing)
     fresh = {}
     for item, key in keys.items():
         fragment = found.get(key)

@@ -265,7 +265,7 @@ def _render_discussion_list(request, discussions, *, tab: str):
     version = page_cache.list_version()
 
     def render_list(shared: bool):
-        page = _page(discussions.select_related("creator__profile_image"), request.GET.get("page", 1), DISCUSSIONS_PER_PAGE)
+        page = _page(discussions, request.GET.get("page", 1), DISCUSSIONS_PER_PAGE)
         page_cache.render_discussion_rows(request, page.object_list, template_name=LIST_TEMPLATE)
         context = {
             "page": page,
