@@ -28,7 +28,7 @@ from forum.markdown import render_markdown
 from forum.models import Comment, Discussion
 from forum.pagination import DeferredJoin
 from forum.permissions import note_participation
-from forum.serializers import comment_data, discussion_data, invitation_data
+from forum.serializers import comment_data, discussion_data, discussion_list_data, invitation_data
 from forum.services import delete_comment, edit_comment, invite_participant, post_comment, start_discussion
 
 COMMENTS_LIMIT_DEFAULT = 20
@@ -147,7 +147,7 @@ def participant_create(request, discussion_id):
 
 def _discussion_page(request, discussions):
     items, headers = paginate(request, discussions.with_participants().with_latest_comments(_comments_limit(request)))
-    return json_response([discussion_data(d, request.user, request) for d in items], headers=headers)
+    return json_response(discussion_list_data(items, request.user, request), headers=headers)
 
 
 def _discussions_with_parts(request):

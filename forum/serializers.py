@@ -3,19 +3,32 @@
 These functions read only what the querysets prefetched (``Discussion.objects.with_participants()
 .with_latest_comments(n)``, ``Comment.objects.with_related()``): serialising a page of
 discussions adds no query.
+
+As in ``users.serializers``, each shape is built by one ``*_data_for(obj, audience)`` function;
+``discussion_data``, ``comment_data`` and ``invitation_data`` serve one object, and
+``discussion_list_data`` a whole list with one ``Audience``.
 """
 
 from forum.permissions import is_staff_member
-from users.serializers import upload_data, user_data
+from users.serializers import Audience, upload_data_for, user_data_for
+
+
+def discussion_list_data(discussions, viewer, request=None) -> list[dict]:
+    audience = Audience(viewer, request)
+    return [discussion_data_for(discussion, audience) for discussion in discussions]
 
 
 def discussion_data(discussion, viewer, request=None) -> dict:
+    return discussion_data_for(discussion, Audience(viewer, request))
+
+
+def discussion_data_for(discussion, audience: Audience) -> dict:
     """A discussion with its participants and its latest comments (``latest_comments``)."""
     return {
         "id": str(discussion.id),
         "name": discussion.name,
-        "participants": [user_data(p.user, viewer, request) for p in discussion.participants.all()],
-        "comments": [comment_data(c, viewer, request) for c in discussion.latest_comments],
+        "participants": [user_data_for(p.user, audience) for p in discussion.participants.all()],
+        "comments": [comment_data_for(c, audience) for c in discussion.latest_comments],
         "created_at": discussion.created_at.isoformat(),
         "last_activity_at": discussion.last_activity_at.isoformat(),
         "visibility": discussion.visibility,
@@ -26,26 +39,30 @@ def discussion_data(discussion, viewer, request=None) -> dict:
 
 
 def comment_data(comment, viewer, request=None) -> dict:
-    hidden = _is_hidden_from(comment, viewer)
+    return comment_data_for(comment, Audience(viewer, request))
+
+
+def comment_data_for(comment, audience: Audience) -> dict:
+    hidden = _is_hidden_from(comment, audience.viewer)
     return {
         "id": str(comment.id),
         "created_at": comment.created_at.isoformat(),
-        "author": user_data(comment.author, viewer, request),
+        "author": user_data_for(comment.author, audience),
         "comment_text": "" if hidden else comment.text,
-        "attachments": [] if hidden else [upload_data(u, request) for u in comment.attachments.all()],
-        "replied_message": replied_message_data(comment.replied_to, viewer, request) if comment.replied_to_id else None,
+        "attachments": [] if hidden else [upload_data_for(u, audience) for u in comment.attachments.all()],
+        "replied_message": replied_message_data_for(comment.replied_to, audience) if comment.replied_to_id else None,
         "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
         "is_deleted": comment.is_deleted,
     }
 
 
-def replied_message_data(comment, viewer, request=None) -> dict:
+def replied_message_data_for(comment, audience: Audience) -> dict:
     """The short form of the comment being answered."""
     return {
         "id": str(comment.id),
         "created_at": comment.created_at.isoformat(),
-        "author": user_data(comment.author, viewer, request),
-        "comment_text": "" if _is_hidden_from(comment, viewer) else comment.text,
+        "author": user_data_for(comment.author, audience),
+        "comment_text": "" if _is_hidden_from(comment, audience.viewer) else comment.text,
     }
 
 
@@ -56,7 +73,8 @@ def _is_hidden_from(comment, viewer) -> bool:
 
 def invitation_data(participant, viewer, request=None) -> dict:
     """The answer to an invitation: who joined, and who invited them."""
+    audience = Audience(viewer, request)
     return {
-        "participant": user_data(participant.user, viewer, request),
-        "inviter": user_data(participant.invited_by, viewer, request),
+        "participant": user_data_for(participant.user, audience),
+        "inviter": user_data_for(participant.invited_by, audience),
     }
