@@ -124,11 +124,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # "default" holds rate limits (allauth) and sessions, so every worker process must share it, or
 # each would count on its own: Redis when there is one, else files under var/ (shared on one
-# machine). "pages" holds rendered pages for anonymous visitors (forum/page_cache.py), keyed by
-# a version read from the database, so a copy per process is correct: memory by default, Redis
+# machine). "pages" holds what forum/page_cache.py keeps (pages for anonymous visitors, and the
+# parts of logged-in pages that are the same for everyone), keyed by versions read from the
+# database, so a copy per process is correct: memory by default, Redis
 # (shared by every app server) when there is one. Its entries live PAGE_CACHE_SECONDS (60 s).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-PAGES_CACHE_ENTRIES = 500  # about 40 kB each: at most ~20 MB per worker
+# Whole pages (~40 kB), pages of comments (~35 kB) and rendered fragments (~2 kB), least recently
+# used first out: some 10 to 40 MB per worker.
+PAGES_CACHE_ENTRIES = 1000
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
