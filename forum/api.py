@@ -8,6 +8,7 @@ come from ``forum.jsonapi``.
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 
+from forum import json_cache
 from forum.forms import (
     CommentForm,
     DeleteCommentForm,
@@ -28,7 +29,7 @@ from forum.markdown import render_markdown
 from forum.models import Comment, Discussion
 from forum.pagination import DeferredJoin
 from forum.permissions import note_participation
-from forum.serializers import comment_data, discussion_data, discussion_list_data, invitation_data
+from forum.serializers import comment_data, discussion_data, invitation_data
 from forum.services import delete_comment, edit_comment, invite_participant, post_comment, start_discussion
 
 COMMENTS_LIMIT_DEFAULT = 20
@@ -146,8 +147,11 @@ def participant_create(request, discussion_id):
 
 
 def _discussion_page(request, discussions):
-    items, headers = paginate(request, discussions.with_participants().with_latest_comments(_comments_limit(request)))
-    return json_response(discussion_list_data(items, request.user, request), headers=headers)
+    """A page of ``discussions`` (ordered, filtered for the viewer): the page's ids and versions
+    first, then each discussion's JSON, kept per version (``forum.json_cache``)."""
+    comments_limit = _comments_limit(request)
+    versions, headers = paginate(request, discussions.values_list("pk", "changed_at"))
+    return json_response(json_cache.discussion_list_data(request, versions, comments_limit), headers=headers)
 
 
 def _discussions_with_parts(request):

@@ -6,8 +6,12 @@ discussions adds no query.
 
 As in ``users.serializers``, each shape is built by one ``*_data_for(obj, audience)`` function;
 ``discussion_data``, ``comment_data`` and ``invitation_data`` serve one object, and
-``discussion_list_data`` a whole list with one ``Audience``.
+``discussion_list_data`` a whole list with one ``Audience``. The JSON lists keep each
+discussion's dict (``forum.json_cache``) and give a viewer their own mentions with
+``discussion_data_with_user_changed``.
 """
+
+from collections.abc import Callable
 
 from forum.permissions import is_staff_member
 from users.serializers import Audience, upload_data_for, user_data_for
@@ -36,6 +40,32 @@ def discussion_data_for(discussion, audience: Audience) -> dict:
         "is_pinned": discussion.is_pinned,
         "comments_count": discussion.comments_count,
     }
+
+
+def discussion_data_with_user_changed(data: dict, user_id: str, change: Callable[[dict], dict]) -> dict:
+    """``data`` (a ``discussion_data_for`` dict) with ``change(mention)`` in place of every
+    mention of the user ``user_id``: as a participant, a comment's author and the author of a
+    comment answered. Only what changes is copied: ``data`` may be a kept copy."""
+
+    def changed(user: dict) -> dict:
+        return change(user) if user["id"] == user_id else user
+
+    return {
+        **data,
+        "participants": [changed(user) for user in data["participants"]],
+        "comments": [_comment_data_with_user_changed(comment, changed) for comment in data["comments"]],
+    }
+
+
+def _comment_data_with_user_changed(comment: dict, changed: Callable[[dict], dict]) -> dict:
+    author, replied = changed(comment["author"]), comment["replied_message"]
+    if replied is not None:
+        replied_author = changed(replied["author"])
+        if replied_author is not replied["author"]:
+            replied = {**replied, "author": replied_author}
+    if author is comment["author"] and replied is comment["replied_message"]:
+        return comment
+    return {**comment, "author": author, "replied_message": replied}
 
 
 def comment_data(comment, viewer, request=None) -> dict:
