@@ -63,13 +63,18 @@ def user_data_for(user, audience: Audience) -> dict:
     return data
 
 
+def user_data_shown_to(data: dict, user, viewer) -> dict:
+    """``data``, ``user``'s dict written for a viewer who may see no contact details, as
+    ``viewer`` sees it: the contact details are the only part of it that depends on the viewer.
+    A new dict; ``data`` is left as it is (it may be a kept copy)."""
+    return {**data, **_contact_data(user, viewer)}
+
+
 def _user_data(user, audience: Audience) -> dict:
-    show_contact = can_see_contact_details(audience.viewer, user)
     return {
         "id": str(user.id),
         "login": user.login,
-        "email": user.email if show_contact else None,
-        "phone_number": user.phone_number if show_contact else None,
+        **_contact_data(user, audience.viewer),
         "firstname": user.firstname,
         "lastname": user.lastname,
         "middlename": user.middlename,
@@ -77,3 +82,8 @@ def _user_data(user, audience: Audience) -> dict:
         "role_type": user.role_type,
         "is_banned": is_banned_now(user),
     }
+
+
+def _contact_data(user, viewer) -> dict:
+    show = can_see_contact_details(viewer, user)
+    return {"email": user.email if show else None, "phone_number": user.phone_number if show else None}
