@@ -1,9 +1,8 @@
 """The API's own documentation: the OpenAPI document (``forum.openapi``) and a page that shows it."""
 
 from django.shortcuts import render
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe
 
+from forum.http_methods import read_only
 from forum.jsonapi import api_view, json_response
 from forum.openapi import openapi_document
 
@@ -14,8 +13,7 @@ def openapi_json(request):
     return json_response(openapi_document())
 
 
-@csrf_exempt  # it changes nothing; without this, Django's CSRF check would answer 403 before 405
-@require_safe
+@read_only
 def api_docs(request):
     """GET /api/docs: Swagger UI (vendored under static/vendor/swagger-ui/) reading the document."""
     return render(request, "api/docs.html")

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from forum.models import Discussion, Visibility
+from forum.validators import validate_discussion_name
 
 NAME_MAX_LENGTH = Discussion._meta.get_field("name").max_length
 COMMENT_TEXT_MAX_LENGTH = 20_000
@@ -36,11 +37,16 @@ class StrictChoiceField(forms.ChoiceField):
 
 
 def _parse_object_id(value, error: ValidationError) -> uuid.UUID | None:
-    """``"<uuid>"`` or ``{"id": "<uuid>", ...}`` to a UUID; empty values to None."""
+    """``"<uuid>"`` or ``{"id": "<uuid>", ...}`` to a UUID; empty values to None. An object
+    always names something: one without an id is an error, not "nothing"."""
     if isinstance(value, dict):
-        value = value.get("id")
+        return _parse_uuid(value.get("id"), error)
     if value in (None, ""):
         return None
+    return _parse_uuid(value, error)
+
+
+def _parse_uuid(value, error: ValidationError) -> uuid.UUID:
     if not isinstance(value, str):
         raise error
     try:
@@ -54,7 +60,7 @@ class ObjectIdField(forms.Field):
     passes objects it only needs the id of. Cleans to a ``uuid.UUID`` or None."""
 
     widget = forms.HiddenInput
-    default_error_messages = {"invalid": 'Give an id (a UUID string) or an object with an "id".'}
+    default_error_messages = {"invalid": 'Give an id (a UUID string), an object with an "id", or null.'}
 
     def to_python(self, value):
         return _parse_object_id(value, ValidationError(self.error_messages["invalid"], code="invalid"))
@@ -107,7 +113,7 @@ class MultipleFileField(forms.FileField):
 
 
 class StartDiscussionForm(forms.Form):
-    name = StrictCharField(max_length=NAME_MAX_LENGTH, label="Title")
+    name = StrictCharField(max_length=NAME_MAX_LENGTH, label="Title", validators=[validate_discussion_name])
     visibility = StrictChoiceField(
         choices=Visibility.choices,
         required=False,

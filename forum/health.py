@@ -1,10 +1,11 @@
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+
+from forum.http_methods import read_only
 
 
 @never_cache
-@require_safe
+@read_only
 def health(request):
     """A few bytes and no database: the liveness probe, and the framework's ceiling in bench/."""
     return HttpResponse(b"ok", content_type="text/plain")

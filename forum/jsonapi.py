@@ -144,13 +144,24 @@ def _rate_limited_response(error) -> JsonResponse:
     return error_response(429, "Too many requests; try again later.", headers={"Retry-After": "60"})
 
 
+def _with_head(methods: Iterable[str]) -> set[str]:
+    """HEAD wherever GET is answered, as Django's own views do: the GET view answers it, and
+    the server (gunicorn, runserver) sends its headers without the body."""
+    allowed = {method.upper() for method in methods}
+    return allowed | {"HEAD"} if "GET" in allowed else allowed
+
+
+def _method_not_allowed(request, allowed: set[str]) -> JsonResponse:
+    response = error_response(405, f"Method {request.method} is not allowed here.")
+    response["Allow"] = ", ".join(sorted(allowed))
+    return response
+
+
 def api_view(methods: Iterable[str], *, login_required: bool = False, body: str | None = "json"):
     """Wrap a JSON view: method, authentication, body parsing and error conventions.
 
     ``body``: "json" (the default), "multipart", or None for a view that reads no body."""
-    allowed = {m.upper() for m in methods}
-    if "GET" in allowed:
-        allowed.add("HEAD")
+    allowed = _with_head(methods)
 
     def decorator(view: Callable):
         @csrf_exempt
@@ -159,9 +170,7 @@ def api_view(methods: Iterable[str], *, login_required: bool = False, body: str 
             from allauth.core.exceptions import RateLimited
 
             if request.method not in allowed:
-                response = error_response(405, f"Method {request.method} is not allowed here.")
-                response["Allow"] = ", ".join(sorted(allowed))
-                return response
+                return _method_not_allowed(request, allowed)
             try:
                 if login_required and not request.user.is_authenticated:
                     raise ApiError(401, "Log in first.")
@@ -191,16 +200,16 @@ def api_view(methods: Iterable[str], *, login_required: bool = False, body: str 
 
 def method_dispatch(**views_by_method: Callable):
     """One path, several operations: ``method_dispatch(GET=comment_list, POST=comment_create)``.
-    Each view keeps its own ``api_view`` rules; other methods get 405 with ``Allow``."""
-    allowed = {method.upper(): view for method, view in views_by_method.items()}
+    Each view keeps its own ``api_view`` rules; HEAD goes to the GET view; other methods get 405
+    with ``Allow``."""
+    views = {method.upper(): view for method, view in views_by_method.items()}
+    allowed = _with_head(views)
 
     @csrf_exempt
     def dispatcher(request, *args, **kwargs):
-        view = allowed.get(request.method)
-        if view is None:
-            response = error_response(405, f"Method {request.method} is not allowed here.")
-            response["Allow"] = ", ".join(allowed)
-            return response
+        if request.method not in allowed:
+            return _method_not_allowed(request, allowed)
+        view = views["GET"] if request.method == "HEAD" else views[request.method]
         return view(request, *args, **kwargs)
 
     return dispatcher

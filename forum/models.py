@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from forum import page_cache
+from forum.validators import validate_discussion_name
 
 
 class Visibility(models.TextChoices):
@@ -210,7 +211,7 @@ def _version_and_private_count(db: str, user) -> tuple:
 
 class Discussion(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_discussion_name])
     creator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="created_discussions"
     )

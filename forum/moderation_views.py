@@ -21,10 +21,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseLocation
 
 from forum import moderation
+from forum.http_methods import form_page, read_only
 from forum.models import Comment, Discussion, Report
 from forum.moderation_forms import (
     BanForm,
@@ -114,7 +115,7 @@ def _person(login: str):
     return get_object_or_404(get_user_model().objects.with_profile_image(), login=login)
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 @login_required
 def user_ban(request, login):
     """The ban form (GET: its page, or its partial for htmx) and its target (POST)."""
@@ -159,7 +160,7 @@ def user_role(request, login):
 # --- Reports ---------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 @login_required
 def comment_report(request, comment_id):
     """The report form of a comment (GET: its page, or its partial for htmx) and its target."""
@@ -185,14 +186,14 @@ def _reported(request, comment):
     return redirect(_next_url(request) or comment.get_absolute_url())
 
 
-@require_GET
+@read_only
 @login_required
 def moderation_home(request):
     check_handle_reports(request.user)
     return redirect("moderation-reports")
 
 
-@require_GET
+@read_only
 @login_required
 def report_queue(request):
     """The open reports, oldest first, each with its comment in context."""
@@ -242,7 +243,7 @@ def report_dismiss(request, report_id):
 # --- The audit log ---------------------------------------------------------------------------------
 
 
-@require_GET
+@read_only
 @login_required
 def moderation_log(request):
     """The audit log, latest first, filtered by kind, actor and user concerned."""

@@ -34,6 +34,7 @@ LOGIN_MAX_LENGTH = 150
 EMAIL_MAX_LENGTH = 254
 REASON_MAX_LENGTH = 1000
 SESSION_SCHEME = "session"
+ONE_LINE = "One line: no line breaks, tabs or invisible control characters (bidirectional overrides and isolates among them)."
 
 # --- Small builders -------------------------------------------------------------------------------
 
@@ -343,9 +344,9 @@ SCHEMAS = {
             "password": {"type": "string", "description": "Checked by Django's password validators."},
             "email": {"type": "string", "format": "email", "maxLength": EMAIL_MAX_LENGTH},
             "phone_number": {"type": ["string", "null"], "description": "Optional, with the country code."},
-            "firstname": {"type": ["string", "null"], "maxLength": NAME_MAX_LENGTH},
-            "lastname": {"type": ["string", "null"], "maxLength": NAME_MAX_LENGTH},
-            "middlename": {"type": ["string", "null"], "maxLength": NAME_MAX_LENGTH},
+            "firstname": {"type": ["string", "null"], "maxLength": NAME_MAX_LENGTH, "description": ONE_LINE},
+            "lastname": {"type": ["string", "null"], "maxLength": NAME_MAX_LENGTH, "description": ONE_LINE},
+            "middlename": {"type": ["string", "null"], "maxLength": NAME_MAX_LENGTH, "description": ONE_LINE},
             "profile_image_id": {
                 "anyOf": [UUID, {"type": "null"}],
                 "description": "An image uploaded beforehand with `POST /uploads` (anonymously, in this session).",
@@ -372,17 +373,21 @@ SCHEMAS = {
     ),
     "ProfileUpdateRequest": obj(
         {
-            "firstname": {"type": "string", "maxLength": NAME_MAX_LENGTH},
-            "lastname": {"type": "string", "maxLength": NAME_MAX_LENGTH},
-            "middlename": {"type": "string", "maxLength": NAME_MAX_LENGTH},
+            "firstname": {"type": "string", "maxLength": NAME_MAX_LENGTH, "description": ONE_LINE},
+            "lastname": {"type": "string", "maxLength": NAME_MAX_LENGTH, "description": ONE_LINE},
+            "middlename": {"type": "string", "maxLength": NAME_MAX_LENGTH, "description": ONE_LINE},
             "phone_number": {"type": ["string", "null"], "description": '`null` or `""` removes it.'},
             "profile_image_id": {"anyOf": [UUID, {"type": "null"}], "description": "An upload to use; `null` removes the image."},
         },
-        description="Only the fields sent change.",
+        description=(
+            "Only the fields sent change. `login`, `email`, `role_type`, `is_banned` and `profile_image` "
+            "are not changed here: sent with the value `GET /me` gives they are left as they are (a client "
+            "may send back the whole object), with another value they are a 400 that says where it is changed."
+        ),
     ),
     "StartDiscussionRequest": obj(
         {
-            "name": {"type": "string", "minLength": 1, "maxLength": DISCUSSION_NAME_MAX_LENGTH},
+            "name": {"type": "string", "minLength": 1, "maxLength": DISCUSSION_NAME_MAX_LENGTH, "description": ONE_LINE},
             "visibility": {"type": "string", "enum": ["public", "private"], "default": "public"},
             "comment_text": {"type": "string", "maxLength": COMMENT_TEXT_MAX_LENGTH, "description": "An optional first comment."},
         },
@@ -398,7 +403,10 @@ SCHEMAS = {
             ),
             "replied_message": {
                 "anyOf": [UUID, obj({"id": UUID}, ["id"]), {"type": "null"}],
-                "description": "The comment of this discussion being answered: an id, an object with `id`, or `null`.",
+                "description": (
+                    "The comment of this discussion being answered: an id, an object with `id`, or `null` "
+                    "(or left out) for none. An object without `id` is a 400."
+                ),
             },
             "author_id": {
                 "anyOf": [UUID, obj({"id": UUID}, ["id"]), {"type": "null"}],
@@ -681,7 +689,16 @@ ACCOUNT_PATHS = {
             "Edit one's profile",
             {
                 "200": ok("The user as changed.", ref("User")),
-                **errors((400, "Invalid fields, or an upload that cannot be the profile image."), 401, (409, "The phone number is taken."), 415),
+                **errors(
+                    (
+                        400,
+                        "Invalid fields, a field that is not changed here (`login`, `email`, `role_type`, `is_banned`, "
+                        "`profile_image`) sent with another value than it has, or an upload that cannot be the profile image.",
+                    ),
+                    401,
+                    (409, "The phone number is taken."),
+                    415,
+                ),
             },
             login=True,
             body=json_body(ref("ProfileUpdateRequest"), example={"firstname": "Ada", "profile_image_id": None}),
@@ -852,7 +869,8 @@ DISCUSSION_PATHS = {
                 **errors(
                     (
                         400,
-                        "Neither text nor attachment, a reply to a comment of another discussion, or an attachment "
+                        "Neither text nor attachment, a `replied_message` or `author_id` that is neither an id, an "
+                        "object with `id` nor `null`, a reply to a comment of another discussion, or an attachment "
                         "that is unknown, someone else's or already attached.",
                     ),
                     401,

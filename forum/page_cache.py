@@ -14,8 +14,9 @@ URL (path and ``?page=``) and version, and served from there (``serve``). Such a
 with ``shared_page`` set, which leaves the CSRF token out of ``base.html``; a response that used
 the token anyway, set a cookie, or is not a 200 is never kept.
 
-**Conditional GET.** Shared copies carry an ETag (a hash of their bytes) and Last-Modified (the
-version), and are answered with 304 when the browser has them. Logged-in pages carry an ETag
+**Conditional GET.** Shared copies carry an ETag (a hash of their bytes) and are answered with
+304 when the browser has them. No Last-Modified: it has whole seconds, so If-Modified-Since would
+be answered with a 304 for a page changed twice in one second. Logged-in pages carry an ETag
 made, before rendering, of the version and of everything about the viewer that the page shows
 (id, role, ban, login, name, avatar, the CSRF cookie its forms embed) and the current
 ``PAGE_CACHE_SECONDS`` period; a match is answered with 304 without rendering (never while
@@ -36,7 +37,6 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 
 PAGE_CACHE_ALIAS = "pages"
@@ -74,6 +74,16 @@ def list_version(db: str = "default"):
     return Discussion.objects.using(db).order_by().aggregate(latest=Max("changed_at"))["latest"]
 
 
+def public_list_version(db: str = "default"):
+    """The latest ``changed_at`` of the public discussions: what an anonymous list may tell of
+    its time (``list_version`` would tell when private discussions change). One query that
+    walks the ``changed_at`` index down to the first public discussion."""
+    from forum.models import Discussion, Visibility
+
+    public = Discussion.objects.using(db).filter(visibility=Visibility.PUBLIC).order_by("-changed_at")
+    return public.values_list("changed_at", flat=True).first()
+
+
 # --- Serving ---------------------------------------------------------------------------------
 
 
@@ -95,7 +105,7 @@ def shared_copy(request, version) -> HttpResponse | None:
     if not is_shareable(request):
         return None
     entry = caches[PAGE_CACHE_ALIAS].get(_shared_key(request, version))
-    return _shared_response(request, version, entry) if entry is not None else None
+    return _shared_response(request, entry) if entry is not None else None
 
 
 def is_shareable(request) -> bool:
@@ -126,29 +136,27 @@ def _serve_shared(request, version, render) -> HttpResponse:
     key = _shared_key(request, version)
     entry = cache.get(key)
     if entry is not None:
-        return _shared_response(request, version, entry)
+        return _shared_response(request, entry)
     response = render(True)
     if not _keepable(request, response):
         return response
     etag = '"%s"' % hashlib.md5(response.content, usedforsecurity=False).hexdigest()
     cache.set(key, (etag, response.content, response["Content-Type"]), PAGE_CACHE_SECONDS)
-    return _with_shared_headers(request, version, response, etag)
+    return _with_shared_headers(request, response, etag)
 
 
-def _shared_response(request, version, entry) -> HttpResponse:
+def _shared_response(request, entry) -> HttpResponse:
     etag, content, content_type = entry
     response = HttpResponse(content, content_type=content_type)
     response.page_cache_hit = True  # for the tests
-    return _with_shared_headers(request, version, response, etag)
+    return _with_shared_headers(request, response, etag)
 
 
-def _with_shared_headers(request, version, response, etag) -> HttpResponse:
+def _with_shared_headers(request, response, etag) -> HttpResponse:
     response["ETag"] = etag
-    if version is not None:
-        response["Last-Modified"] = http_date(_seconds(version))
     patch_vary_headers(response, ("Cookie",))
     patch_cache_control(response, no_cache=True)
-    return get_conditional_response(request, etag=etag, last_modified=_seconds(version), response=response)
+    return get_conditional_response(request, etag=etag, response=response)
 
 
 def _keepable(request, response) -> bool:
@@ -203,12 +211,6 @@ def _private_etag(request, version) -> str | None:
 def _has_pending_messages(request) -> bool:
     """Whether messages wait to be shown (counted without marking them shown)."""
     return len(messages.get_messages(request)) > 0
-
-
-def _seconds(version) -> int | None:
-    """Last-Modified has whole seconds: a second write within the same second is seen by
-    If-None-Match, which browsers send too, not by If-Modified-Since alone."""
-    return int(version.timestamp()) if version is not None else None
 
 
 def remember(key_parts: tuple, compute: Callable):

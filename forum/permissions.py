@@ -16,6 +16,7 @@ from users.permissions import is_banned_now
 
 BANNED = "Your account is banned: you cannot post."
 BANNED_FROM_CHANGING = "Your account is banned: you cannot edit or delete comments."
+LOCKED = "This discussion is locked: nobody can post in it."
 
 
 def is_staff_member(user) -> bool:
@@ -73,14 +74,15 @@ def post_comment_refusal(user, discussion: Discussion) -> str | None:
     """Why ``user`` may not post in ``discussion``, or None when they may.
 
     Logged-in, non-banned users post in public discussions (and so become participants); in a
-    private one only its participants post; nobody posts in a locked one.
+    private one only its participants post; nobody posts in a locked one (which is what an
+    anonymous visitor is told there, rather than to log in).
     """
     if not user.is_authenticated:
-        return "Log in to comment."
+        return LOCKED if discussion.is_locked else "Log in to comment."
     if is_banned_now(user):
         return BANNED
     if discussion.is_locked:
-        return "This discussion is locked: nobody can post in it."
+        return LOCKED
     if discussion.is_private and not is_participant(user, discussion):
         return "Only participants can post in this private discussion."
     return None

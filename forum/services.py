@@ -100,6 +100,23 @@ def post_comment(
 
 
 @transaction.atomic
+def store_attachments(*, author, discussion: Discussion, files: Iterable) -> list[Upload]:
+    """Store ``files`` as ``author``'s uploads before the comment exists, exactly as
+    ``post_comment`` stores them (``users.uploads.store_upload``), to be named later in its
+    ``attachment_ids``: the Preview of a comment form sent without JavaScript keeps the chosen
+    files this way, since a browser cannot fill a file input again.
+
+    Preconditions: ``discussion`` was fetched through ``visible_to(author)``; ``files`` come
+    from a valid ``CommentForm``.
+    Raises ``PermissionDenied`` when the author may not post there (``check_post_comment``);
+    ``ValidationError`` (``files``) when a file is refused, and then stores none of them.
+    """
+    check_post_comment(author, discussion)
+    with _deleting_files_on_error() as stored:
+        return _store_files(author, list(files), stored)
+
+
+@transaction.atomic
 def edit_comment(*, actor, comment: Comment, text: str) -> Comment:
     """Replace the text of ``comment`` with ``text`` (Markdown), render it again into
     ``comment.html`` and set ``edited_at``. The same text again changes nothing.
@@ -223,10 +240,8 @@ def _claimable_uploads(owner, upload_ids: Sequence[uuid.UUID]) -> list:
     """The uploads named, in the order named, if every one is ``owner``'s and unattached."""
     if not upload_ids:
         return []
-    found = Upload.objects.select_for_update(of=("self",)).filter(
-        pk__in=upload_ids, owner=owner, attachment__isnull=True
-    )
-    by_id = {upload.pk: upload for upload in found}
+    attachable = Upload.objects.select_for_update(of=("self",)).attachable_by(owner)
+    by_id = {upload.pk: upload for upload in attachable.filter(pk__in=upload_ids)}
     missing = [str(upload_id) for upload_id in upload_ids if upload_id not in by_id]
     if missing:
         raise ValidationError(

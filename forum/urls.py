@@ -3,10 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from forum.favicon import favicon
 from forum.health import health
 
 urlpatterns = [
     path("health", health, name="health"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("users.urls_web")),

@@ -9,16 +9,18 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
 from forum import page_cache
+from forum.http_methods import form_page, read_only
 from forum.forms import (
     CommentForm,
     DeleteCommentForm,
@@ -41,7 +43,15 @@ from forum.permissions import (
     post_comment_refusal,
     start_discussion_refusal,
 )
-from forum.services import delete_comment, edit_comment, invite_participant, post_comment, start_discussion
+from forum.services import (
+    delete_comment,
+    edit_comment,
+    invite_participant,
+    post_comment,
+    start_discussion,
+    store_attachments,
+)
+from users.models import Upload
 
 DISCUSSIONS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 20
@@ -54,18 +64,20 @@ DETAIL_TEMPLATE = "forum/discussion_detail.html"
 LIST_TEMPLATE = "forum/discussion_list.html"
 
 
+@read_only
 def discussion_list(request):
     discussions = Discussion.objects.visible_to(request.user).in_list_order()
     return _render_discussion_list(request, discussions, tab="all")
 
 
+@read_only
 @login_required
 def discussion_list_mine(request):
     discussions = Discussion.objects.of_participant(request.user).in_activity_order()
     return _render_discussion_list(request, discussions, tab="mine")
 
 
-@require_GET
+@read_only
 def discussion_activity(request):
     """Polled by the list pages: 204 while no discussion in the tab's scope has had activity
     since ``?since=``, else a notice inviting a refresh (which ends the polling). One EXISTS query."""
@@ -81,6 +93,7 @@ def discussion_activity(request):
     return render(request, f"{LIST_TEMPLATE}#activity-notice", {"refresh_url": refresh_url})
 
 
+@form_page
 @login_required
 def discussion_create(request):
     form = StartDiscussionForm(request.POST or None)
@@ -99,6 +112,7 @@ def discussion_create(request):
     return render(request, "forum/discussion_create.html", context)
 
 
+@read_only
 def discussion_detail(request, discussion_id):
     """A page of the discussion's comments; for anonymous visitors from the page cache while
     the discussion has not changed, and 304 for a browser that has this version already."""
@@ -133,8 +147,8 @@ def comment_create(request, discussion_id):
     if not request.user.is_authenticated:
         return _login_redirect(request, discussion)
     form = CommentForm(request.POST, request.FILES)
-    if "preview" in request.POST:
-        return _comment_form_again(request, discussion, form, preview=True)
+    if "preview" in request.POST or "remove_attachment" in request.POST:
+        return _comment_form_again(request, discussion, form, preview="preview" in request.POST, keep_files=True)
     if form.is_valid():
         try:
             comment = post_comment(author=request.user, discussion=discussion, **form.post_comment_arguments())
@@ -147,11 +161,13 @@ def comment_create(request, discussion_id):
     return _comment_form_again(request, discussion, form)
 
 
-@require_GET
+@read_only
 def comment_poll(request, discussion_id):
     """Polled by the last page of a discussion: the comments after ``?after=`` (all of them when
     it is empty), appended in place of the poller, with a fresh poller; 204 when there are none.
-    That common answer costs one small indexed query after the discussion's."""
+    That common answer costs one small indexed query after the discussion's. With new comments,
+    when the number of participants differs from the page's (``?participants=``: someone new
+    has commented), the participants' count and names come too, swapped out of band."""
     discussion = _visible_discussion(request, discussion_id, for_page=False)
     after = _comment_id_or_none(request.GET.get("after"))
     comments = discussion.comments.with_related().in_time_order()
@@ -162,6 +178,11 @@ def comment_poll(request, discussion_id):
         return HttpResponse(status=204)
     context = _comment_context(request, discussion, comments, page_number=_page_number(request))
     context.update(new_comments=comments, last_comment_id=comments[-1].id, was_empty=after is None, watch_for_new=True)
+    shown = _participants_shown(request)
+    if shown is not None:
+        discussion.participants_count = discussion.participants.count()
+        if discussion.participants_count != shown:
+            context.update(_participants_context(request, discussion, cached=True), participants_changed=True)
     return render(request, f"{DETAIL_TEMPLATE}#new-comments", context)
 
 
@@ -173,6 +194,7 @@ def comment_preview(request):
     return render(request, f"{DETAIL_TEMPLATE}#comment-preview", {"preview_html": render_markdown(text)})
 
 
+@read_only
 def comment_permalink(request, comment_id):
     """A comment's lasting address: the page of its discussion that shows it. htmx gets the
     comment itself (what "Cancel" on an edit swaps back in)."""
@@ -184,8 +206,8 @@ def comment_permalink(request, comment_id):
     return redirect(_comment_url(comment))
 
 
+@form_page
 @login_required
-@require_http_methods(["GET", "POST"])
 def comment_edit(request, comment_id):
     """The author's edit form in place of the comment (htmx), or on a page of its own."""
     comment = _visible_comment(request, comment_id)
@@ -207,8 +229,8 @@ def comment_edit(request, comment_id):
     return _render_comment_form(request, comment, form, "comment-edit-form", "forum/comment_edit.html", context)
 
 
+@form_page
 @login_required
-@require_http_methods(["GET", "POST"])
 def comment_delete(request, comment_id):
     """A confirmation in place of the comment (htmx), or on a page of its own; a moderator
     deleting someone else's comment gives a reason for the audit log."""
@@ -261,22 +283,32 @@ def participant_create(request, discussion_id):
 
 def _render_discussion_list(request, discussions, *, tab: str):
     """The list, versioned by the latest change of any discussion (``page_cache``). Its poller
-    asks for activity since that version, so a cached copy asks the right question."""
+    asks for activity since the list was read (``_list_read_at``)."""
     version = page_cache.list_version()
 
     def render_list(shared: bool):
+        since = _list_read_at(request)
         page = _page(discussions, request.GET.get("page", 1), DISCUSSIONS_PER_PAGE)
         page_cache.render_discussion_rows(request, page.object_list, template_name=LIST_TEMPLATE)
         context = {
             "page": page,
             "tab": tab,
-            "since": version or page_cache.BEFORE_EVERYTHING,
+            "since": since,
             "activity_poll_seconds": ACTIVITY_POLL_SECONDS,
             "shared_page": shared,
         }
         return render(request, LIST_TEMPLATE, context)
 
     return page_cache.serve(request, version=version, render=render_list)
+
+
+def _list_read_at(request):
+    """The time the list shows activity up to, read before the list itself. For anonymous
+    visitors, whose copy is shared and must be the same bytes until a public discussion changes,
+    the latest change of a public discussion; for people logged in, now."""
+    if request.user.is_authenticated:
+        return timezone.now()
+    return page_cache.public_list_version() or page_cache.BEFORE_EVERYTHING
 
 
 def _since(request):
@@ -361,6 +393,14 @@ def _comment_page_number(comment: Comment) -> int:
 def _comment_url(comment: Comment) -> str:
     discussion_url = reverse("discussion-detail", kwargs={"discussion_id": comment.discussion_id})
     return f"{discussion_url}?page={_comment_page_number(comment)}#comment-{comment.id}"
+
+
+def _participants_shown(request) -> int | None:
+    """``?participants=``: how many participants the polling page shows; None when not said."""
+    try:
+        return int(request.GET.get("participants", ""))
+    except ValueError:
+        return None
 
 
 def _comment_id_or_none(value) -> uuid.UUID | None:
@@ -469,9 +509,12 @@ def _comment_posted(request, discussion, comment):
     return push_url(response, f"{discussion.get_absolute_url()}?page={page_number}")
 
 
-def _comment_form_again(request, discussion, form, *, form_error=None, status=200, preview=False):
-    """The form with its errors (or its preview) and the text kept. htmx gets just the form
+def _comment_form_again(request, discussion, form, *, form_error=None, status=200, preview=False, keep_files=False):
+    """The form with its errors (or its preview), the text and the attachments it holds kept
+    (``keep_files``: the files just chosen too, ``_form_keeping_files``). htmx gets just the form
     (with status 200, which htmx swaps), retargeted from the comment list to the form itself."""
+    if keep_files:
+        form, form_error, status = _form_keeping_files(request, discussion, form)
     preview_html = None
     if preview:
         form.is_valid()
@@ -481,10 +524,54 @@ def _comment_form_again(request, discussion, form, *, form_error=None, status=20
     context = _detail_context(
         request, discussion, page, form, reply_to=reply_to, form_error=form_error, preview_html=preview_html
     )
+    context["attached_uploads"] = _attached_uploads(request, form)
     if request.htmx:
         response = render(request, f"{DETAIL_TEMPLATE}#comment-form", context)
         return reswap(retarget(response, "#comment-form"), "outerHTML")
     return render(request, DETAIL_TEMPLATE, context, status=status)
+
+
+def _form_keeping_files(request, discussion, form):
+    """A Preview (or a "remove") of the comment form: no browser fills a file input again, so
+    the files chosen are stored now as the user's uploads (``store_attachments``, the way posting
+    stores them) and the form is bound again without them, naming them in ``attachments`` after
+    those it holds already (less the one removed), which posting then attaches. Files the form
+    refuses (too many, empty) are not stored, and their errors stay. Returns the form, an error
+    and a status."""
+    form.is_valid()
+    removed = request.POST.get("remove_attachment", "")
+    held = [upload_id for upload_id in form.cleaned_data.get("attachments", []) if str(upload_id) != removed]
+    errors = {name: form.errors[name].as_data() for name in ("files", NON_FIELD_ERRORS) if name in form.errors}
+    files = form.cleaned_data.get("files") or []
+    if files and not errors:
+        try:
+            stored = store_attachments(author=request.user, discussion=discussion, files=files)
+            held += [upload.id for upload in stored]
+        except ValidationError as refusal:
+            errors = refusal.error_dict
+        except PermissionDenied as denied:
+            return form, str(denied), 403
+    data = request.POST.copy()
+    data.setlist("attachments", [str(upload_id) for upload_id in held])
+    data.pop("remove_attachment", None)
+    again = CommentForm(data)
+    again.is_valid()
+    for name, field_errors in errors.items():
+        again.add_error(None if name == NON_FIELD_ERRORS else name, ValidationError(field_errors))
+    return again, None, 200
+
+
+def _attached_uploads(request, form) -> list:
+    """The uploads that ``form`` holds in ``attachments`` and the user may still attach, in
+    order, shown as "Attached: name (remove)" with their ids (any other id is dropped)."""
+    if not form.is_bound or not request.user.is_authenticated:
+        return []
+    form.is_valid()  # cleaned already on every path here; this only makes sure
+    upload_ids = form.cleaned_data.get("attachments")
+    if not upload_ids:
+        return []
+    uploads = {upload.pk: upload for upload in Upload.objects.attachable_by(request.user).filter(pk__in=upload_ids)}
+    return [uploads[upload_id] for upload_id in upload_ids if upload_id in uploads]
 
 
 def _render_comment(request, comment):

@@ -88,6 +88,39 @@ def test_head_is_answered_where_get_is(api_client):
     assert response.content == b""
 
 
+@pytest.fixture
+def shared_path_urls():
+    """The JSON paths that answer several methods (``jsonapi.method_dispatch``), by kind."""
+    from tests.factories import CommentFactory
+
+    comment = CommentFactory()
+    return {
+        "comment_list": f"/{comment.discussion_id}/comments",
+        "comment_detail": f"/comments/{comment.id}",
+    }
+
+
+@pytest.mark.parametrize("kind", ["comment_list", "comment_detail"])
+def test_head_on_a_shared_path_answers_the_get_headers_without_a_body(api_client, shared_path_urls, kind):
+    url = shared_path_urls[kind]
+    get = api_client.get(url)
+
+    response = api_client.head(url)
+
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["Content-Type"] == get["Content-Type"] == "application/json"
+    assert response.get("X-Total-Count") == get.get("X-Total-Count")
+
+
+def test_head_on_a_shared_path_keeps_the_get_errors(api_client):
+    import uuid
+
+    response = api_client.head(f"/comments/{uuid.uuid4()}")
+
+    assert response.status_code == 404
+
+
 def test_a_bad_comments_limit_on_create_writes_nothing(logged_in_api_client):
     from forum.models import Discussion
 

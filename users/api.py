@@ -46,6 +46,15 @@ RESET_REQUEST_FIELDS = {"email": "email"}
 RESET_FIELDS = {"password": ("password1", "password2")}
 CHANGE_PASSWORD_FIELDS = {"old_password": "oldpassword", "password": "password1", "password_retry": "password2"}
 PROFILE_FIELDS = {name: name for name in ("firstname", "lastname", "middlename", "phone_number", "profile_image_id")}
+# Fields of the user object that PATCH /me does not change: sending one is a 400 that says
+# where it is changed, not a silent success.
+READ_ONLY_PROFILE_FIELDS = {
+    "login": "login cannot be changed.",
+    "email": "email cannot be changed here: change it on the account's email page, /accounts/email/.",
+    "role_type": "role_type is read-only here: an admin sets it with POST /users/{id}/role.",
+    "is_banned": "is_banned is read-only: moderators use POST /users/{id}/ban and /users/{id}/unban.",
+    "profile_image": "Send profile_image_id to change the profile image.",
+}
 
 
 # --- Translating between JSON bodies and allauth's forms ---------------------------------------
@@ -245,7 +254,9 @@ def change_password(request):
 def me(request):
     """GET /me: the logged-in user. PATCH /me: change any of firstname, lastname, middlename,
     phone_number (null or "" removes it) and profile_image_id (an upload to claim; null removes
-    the image); the fields left out stay. 400 invalid, 409 phone number taken."""
+    the image); the fields left out stay, and so may the ones it does not change (login, email,
+    role_type, is_banned, profile_image) when sent as GET /me gives them. 400 invalid, or one of
+    those with another value; 409 phone number taken."""
     if request.method == "PATCH":
         _update_profile(request)
     return json_response(user_data(request.user, request.user, request))
@@ -254,6 +265,7 @@ def me(request):
 def _update_profile(request) -> None:
     user = request.user
     body = dict(request.json)
+    _refuse_read_only_changes(body, user_data(user, user, request))
     remove_image = "profile_image_id" in body and body["profile_image_id"] is None
     data = {**ProfileForm.initial_for(user), **form_data(body, PROFILE_FIELDS)}
     if "phone_number" in body and body["phone_number"] is None:
@@ -268,3 +280,15 @@ def _update_profile(request) -> None:
         user.refresh_from_db()
         add_refusal(form, error)
         raise invalid(form, PROFILE_FIELDS)
+
+
+def _refuse_read_only_changes(body: dict, current: dict) -> None:
+    """400 for a field PATCH /me does not change sent with another value than ``current`` (the
+    user as GET /me gives them): a client may send back the whole object it read."""
+    errors = {
+        field: [message]
+        for field, message in READ_ONLY_PROFILE_FIELDS.items()
+        if field in body and body[field] != current.get(field)
+    }
+    if errors:
+        raise ApiError(400, "Some of these fields cannot be changed with PATCH /me.", errors)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 
+from forum.validators import validate_person_name
 from users import services
 from users.uploads import UploadRejected
 
@@ -25,7 +26,7 @@ TAKEN = "That login, email address or phone number is already taken."
 
 
 def name_field(label: str) -> forms.CharField:
-    return forms.CharField(label=label, max_length=NAME_MAX_LENGTH, required=False)
+    return forms.CharField(label=label, max_length=NAME_MAX_LENGTH, required=False, validators=[validate_person_name])
 
 
 def error_codes(form) -> set[str]:

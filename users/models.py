@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from forum.validators import validate_person_name
 from users.permissions import is_banned_now
 
 # Mixed into the session auth hash while a user is banned (see User._get_session_auth_hash).
@@ -72,9 +73,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(max_length=254)
     phone_number = models.CharField(max_length=16, unique=True, null=True, blank=True)
     phone_verified = models.BooleanField(default=False)
-    firstname = models.CharField(max_length=150, blank=True)
-    lastname = models.CharField(max_length=150, blank=True)
-    middlename = models.CharField(max_length=150, blank=True)
+    firstname = models.CharField(max_length=150, blank=True, validators=[validate_person_name])
+    lastname = models.CharField(max_length=150, blank=True, validators=[validate_person_name])
+    middlename = models.CharField(max_length=150, blank=True, validators=[validate_person_name])
     profile_image = models.ForeignKey(
         "users.Upload", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -170,6 +171,10 @@ class UploadQuerySet(models.QuerySet):
         if user.is_authenticated:
             readable |= Q(owner=user)
         return self.filter(readable)
+
+    def attachable_by(self, user):
+        """``user``'s own uploads that no comment has yet: what they may attach to a comment."""
+        return self.filter(owner=user, attachment__isnull=True)
 
 
 class Upload(models.Model):

@@ -18,9 +18,8 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import FileResponse, Http404
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe
 
+from forum.http_methods import read_only
 from forum.jsonapi import ApiError, api_view, json_response
 from users.models import Upload
 from users.serializers import upload_data
@@ -113,16 +112,14 @@ def _readable_uploads(request):
     return Upload.objects.readable_by(request.user, anonymous_upload_ids=request.session.get(SESSION_KEY, ()))
 
 
-@csrf_exempt  # read-only: other methods get 405, not a CSRF 403
-@require_safe
+@read_only
 def upload_file(request, upload_id):
     """The stored file: inline for images, a download for documents; 404 when not readable."""
     upload = get_object_or_404(_readable_uploads(request), pk=upload_id)
     return _file_response(upload.file, upload.content_type, download_name(upload), inline=upload.is_image)
 
 
-@csrf_exempt
-@require_safe
+@read_only
 def upload_thumbnail(request, upload_id):
     """An image upload's thumbnail; 404 for documents and uploads that are not readable."""
     upload = get_object_or_404(_readable_uploads(request), pk=upload_id, width__isnull=False)

@@ -12,9 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods
 
 from forum.errors import wants_json
+from forum.http_methods import form_page, read_only
 from users import api, services
 from users.forms import ProfileForm, add_refusal
 from users.permissions import can_see_contact_details
@@ -23,8 +23,8 @@ from users.uploads import UploadRejected
 RESET_TEMPLATE = "account/password_reset_from_key.html"
 
 
+@form_page
 @login_required
-@require_http_methods(["GET", "POST"])
 def profile_edit(request):
     """GET/POST /accounts/profile/: the logged-in user's names, phone number and avatar
     (``PATCH /me`` in JSON). Redirects back here after a successful save."""
@@ -48,7 +48,7 @@ def profile_edit(request):
     return render(request, "users/profile_edit.html", {"form": form}, status=status)
 
 
-@require_http_methods(["GET"])
+@read_only
 def user_profile(request, login: str):
     """GET /u/<login>/: a user's public page (email and phone only for themself and staff)."""
     person = get_object_or_404(get_user_model().objects.with_profile_image(), login=login)
@@ -66,8 +66,8 @@ def password_reset_procedure(request, reset_id: str):
     return password_reset_procedure_page(request, reset_id)
 
 
+@form_page
 @csrf_protect
-@require_http_methods(["GET", "POST"])
 def password_reset_procedure_page(request, reset_id: str):
     """The HTML form behind the emailed reset link: choose a new password (works without JS).
 

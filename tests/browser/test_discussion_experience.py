@@ -50,11 +50,15 @@ def test_second_users_comment_arrives_without_a_reload(browser, live_server, ali
     assert arrived.locator(".comment-body strong").inner_text() == "me"
     assert page.evaluate("window.notReloaded") is True
     expect(page.locator("#comments-heading")).to_have_text("2 comments")
+    # Bob joined by commenting: the participants box says so too.
+    expect(page.locator("#participants-count")).to_have_text("2")
+    expect(page.locator(".participant-chip").filter(has_text="Bob Jones")).to_have_count(1)
 
     post_comment(author=bob, discussion=Discussion.objects.get(pk=discussion.pk), text="And again")
     expect(page.locator("article.comment")).to_have_count(3, timeout=10_000)
     page.wait_for_timeout(2_500)  # more polls: nothing is appended twice
     expect(page.locator("article.comment")).to_have_count(3)
+    expect(page.locator(".participant-chip")).to_have_count(2)
 
 
 def test_preview_then_post_then_edit_and_delete_in_place(browser, live_server, alice):

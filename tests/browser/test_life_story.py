@@ -182,7 +182,8 @@ def test_a_members_life_from_signup_to_ban(browser, live_server, tmp_path, fast_
     expect(page.locator("main header").get_by_text("Locked", exact=True)).to_be_visible()
     expect(page.locator("article.comment").first).to_contain_text("This comment was deleted.")
     expect(page.locator("article.comment").nth(1)).to_contain_text("The mountains are cooler.")
-    expect(page.get_by_role("link", name="Log in to comment")).to_be_visible()
+    expect(page.locator("#comment-form")).to_contain_text("This discussion is locked: nobody can post in it.")
+    expect(page.get_by_role("link", name="Log in to comment")).to_have_count(0)
     # ...and logging in again is refused.
     log_in(page, "alice", CHANGED_PASSWORD)
     expect(page.get_by_text("This account is banned until 2999-01-01 12:00 UTC")).to_be_visible()

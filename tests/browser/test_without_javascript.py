@@ -34,9 +34,14 @@ def test_sign_up_discuss_edit_delete_and_reset_without_javascript(browser, live_
     expect(page).to_have_url(re.compile(r"/t/[0-9a-f-]{36}/$"))
     expect(page.locator("article.comment .comment-body strong")).to_have_text("without")
 
-    # Comment with an attachment.
+    # Comment with an attachment, previewed first: the page reloads and the browser forgets the
+    # chosen file, so the server keeps it and the form names it.
     page.get_by_label("Your comment").fill("Here is a _map_")
     page.get_by_label("Attachments").set_input_files(str(picture))
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#comment-preview em")).to_have_text("map")
+    expect(page.locator(".attached-uploads")).to_contain_text("Attached: map.png (remove")
+    expect(page.get_by_role("button", name="remove map.png")).to_be_visible()
     page.get_by_role("button", name="Post comment").click()
     expect(page).to_have_url(re.compile(r"/t/[0-9a-f-]{36}/\?page=1#comment-"))
     second = page.locator("article.comment").filter(has_text="Here is a map")

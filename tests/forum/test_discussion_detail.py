@@ -141,7 +141,7 @@ def test_comments_path_answers_405_with_allow_to_other_methods(logged_in_api_cli
     response = logged_in_api_client.delete_json(f"/{discussion.id}/comments")
 
     assert_json_error(response, 405)
-    assert response["Allow"] == "GET, POST"
+    assert response["Allow"] == "GET, HEAD, POST"
 
 
 # --- the HTML page -------------------------------------------------------------------------------
@@ -268,6 +268,17 @@ def test_discussion_page_tells_when_the_discussion_is_locked(logged_in_client, d
     content = logged_in_client.get(detail_url(discussion)).content.decode()
 
     assert "This discussion is locked" in content
+    assert 'name="comment_text"' not in content
+
+
+def test_discussion_page_tells_anonymous_visitors_a_locked_discussion_is_locked(client, discussion, comments):
+    discussion.is_locked = True
+    discussion.save()
+
+    content = client.get(detail_url(discussion)).content.decode()
+
+    assert '<p class="alert alert-warning" role="status">This discussion is locked: nobody can post in it.</p>' in content
+    assert "Log in to comment" not in content
     assert 'name="comment_text"' not in content
 
 

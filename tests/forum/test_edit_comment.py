@@ -310,7 +310,7 @@ def test_comment_path_answers_405_with_allow_to_other_methods(logged_in_api_clie
     response = logged_in_api_client.post_json(api_url(comment), {"comment_text": "x"})
 
     assert_json_error(response, 405)
-    assert response["Allow"] == "GET, PATCH, DELETE"
+    assert response["Allow"] == "DELETE, GET, HEAD, PATCH"
 
 
 def test_get_comment_answers_the_comment_to_whoever_may_see_it(api_client, comment, private_discussion, user):

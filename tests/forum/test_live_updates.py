@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from forum.models import CommentAttachment
+from forum.models import CommentAttachment, Participant
+from forum.services import post_comment
 from tests.factories import CommentFactory, DiscussionFactory, UserFactory
 from tests.forum.helpers import api_client_for
 
@@ -156,6 +157,52 @@ def test_poll_with_many_new_comments_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(5):
         response = logged_in_client.get(poll_url(discussion), {"after": seen[-1].id}, headers=HTMX)
     assert response.content.decode().count('<article class="comment card') == 40
+
+
+def test_last_page_poller_says_how_many_participants_the_page_shows(client, discussion, seen):
+    content = client.get(discussion.get_absolute_url()).content.decode()
+
+    assert """hx-vals='{"participants": "1"}'""" in content
+    assert '<span id="participants-count" class="badge rounded-pill text-bg-secondary">1</span>' in content
+    assert '<ul id="participant-chips"' in content
+
+
+def test_poll_swaps_in_the_participants_when_someone_new_commented(client, discussion, seen, other_user):
+    post_comment(author=other_user, discussion=discussion, text="Hello, I am new here")
+
+    response = client.get(poll_url(discussion), {"after": seen[-1].id, "page": 1, "participants": 1}, headers=HTMX)
+
+    content = response.content.decode()
+    assert "Hello, I am new here" in content
+    assert '<span id="participants-count" class="badge rounded-pill text-bg-secondary" hx-swap-oob="true">2</span>' in content
+    chips = content[content.index('<ul id="participant-chips"') :]
+    assert chips.startswith('<ul id="participant-chips" class="list-unstyled d-flex flex-wrap gap-2 mb-2" hx-swap-oob="true">')
+    assert f'href="{other_user.get_absolute_url()}"' in chips
+    assert 'id="participant-list"' not in content  # the invite form, perhaps half typed, stays as it is
+    assert """hx-vals='{"participants": "2"}'""" in content  # the next poll compares with 2
+
+
+def test_poll_leaves_the_participants_alone_when_nobody_new_commented(client, discussion, seen, user):
+    post_comment(author=user, discussion=discussion, text="Me again")
+
+    content = client.get(poll_url(discussion), {"after": seen[-1].id, "participants": 1}, headers=HTMX).content.decode()
+
+    assert "Me again" in content
+    assert "participants-count" not in content and "participant-chips" not in content
+    assert """hx-vals='{"participants": "1"}'""" in content
+
+
+def test_poll_with_a_new_participant_runs_a_constant_number_of_queries(
+    logged_in_client, discussion, seen, django_assert_max_num_queries
+):
+    for person in UserFactory.create_batch(8):
+        post_comment(author=person, discussion=discussion, text=f"I am {person.login}")
+    assert Participant.objects.filter(discussion=discussion).count() == 9
+
+    # session, user, discussion, comments, attachments, participants' count, participants
+    with django_assert_max_num_queries(7):
+        response = logged_in_client.get(poll_url(discussion), {"after": seen[-1].id, "participants": 1}, headers=HTMX)
+    assert 'hx-swap-oob="true">9</span>' in response.content.decode()
 
 
 def test_json_clients_poll_with_after(api_client, discussion, seen, other_user):

@@ -44,6 +44,14 @@ def test_nobody_posts_in_a_locked_discussion(people, discussion):
     assert post_comment_refusal(people["moderator"], discussion) == "This discussion is locked: nobody can post in it."
 
 
+def test_anonymous_visitors_are_told_a_locked_discussion_is_locked_not_to_log_in(discussion):
+    assert post_comment_refusal(AnonymousUser(), discussion) == "Log in to comment."
+
+    discussion.is_locked = True
+
+    assert post_comment_refusal(AnonymousUser(), discussion) == "This discussion is locked: nobody can post in it."
+
+
 def test_banned_users_neither_start_discussions_nor_post(discussion):
     banned = UserFactory(is_banned=True)
 

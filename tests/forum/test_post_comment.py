@@ -326,18 +326,44 @@ def test_post_comment_json_answers_403_in_a_locked_discussion(logged_in_api_clie
         ({"comment_text": "Hi", "attachments": [str(uuid.uuid4()) for _ in range(11)]}, "attachments"),
         ({"comment_text": "Hi", "replied_message": "not-a-uuid"}, "replied_message"),
         ({"comment_text": "Hi", "replied_message": 7}, "replied_message"),
+        ({"comment_text": "Hi", "replied_message": {}}, "replied_message"),
+        ({"comment_text": "Hi", "replied_message": {"id": None}}, "replied_message"),
         ({"comment_text": "Hi", "author_id": "nobody"}, "author_id"),
+        ({"comment_text": "Hi", "author_id": {}}, "author_id"),
     ],
     ids=[
         "missing-text", "empty-text", "blank-text", "empty-text-no-attachments", "text-too-long",
         "text-number", "text-object", "attachments-not-a-list", "attachment-bad-id",
         "attachment-object-without-id", "too-many-attachments", "reply-bad-id", "reply-number",
-        "author-bad-id",
+        "reply-empty-object", "reply-object-with-null-id", "author-bad-id", "author-empty-object",
     ],
 )
 def test_post_comment_json_refuses_bad_fields_with_400(logged_in_api_client, discussion, body, field):
     assert_json_error(logged_in_api_client.post_json(comments_url(discussion), body), 400, field)
     assert_nothing_written(discussion)
+
+
+def test_post_comment_json_explains_the_shape_of_replied_message_when_given_an_empty_object(logged_in_api_client, discussion):
+    response = logged_in_api_client.post_json(comments_url(discussion), {"comment_text": "Hi", "replied_message": {}})
+
+    body = assert_json_error(response, 400, "replied_message")
+    assert body["errors"]["replied_message"] == ['Give an id (a UUID string), an object with an "id", or null.']
+
+
+def test_post_comment_json_without_replied_message_is_no_reply(logged_in_api_client, discussion):
+    response = logged_in_api_client.post_json(comments_url(discussion), {"comment_text": "Hi"})
+
+    assert response.status_code == 201
+    assert response.json()["replied_message"] is None
+
+
+def test_post_comment_json_keeps_multi_line_markdown_with_tabs(logged_in_api_client, discussion):
+    text = "First line\n\n- a list item\n\n\tindented code\r\nlast line"
+
+    response = logged_in_api_client.post_json(comments_url(discussion), {"comment_text": text})
+
+    assert response.status_code == 201
+    assert Comment.objects.get().text == text
 
 
 def test_post_comment_json_accepts_text_of_20000_characters(logged_in_api_client, discussion):

@@ -107,6 +107,40 @@ def test_start_discussion_json_refuses_a_bad_name(logged_in_api_client, body):
     assert not Discussion.objects.exists()
 
 
+NOT_ONE_LINE_NAMES = {
+    "newline": "Tea\ntime",
+    "carriage-return": "Tea\r\ntime",
+    "tab": "Tea\ttime",
+    "delete": "Tea\x7ftime",
+    "next-line-c1": "Tea\x85time",
+    "line-separator": "Tea\u2028time",
+    "right-to-left-override": "Invoice \u202egnp.exe",
+    "left-to-right-embedding": "Tea \u202atime",
+    "isolate": "\u2066Tea\u2069 time",
+    "right-to-left-mark": "Tea\u200ftime",
+    "arabic-letter-mark": "Tea\u061ctime",
+}
+NOT_ONE_LINE_MESSAGE = "Discussion names cannot contain line breaks or invisible control characters."
+
+
+@pytest.mark.parametrize("name", NOT_ONE_LINE_NAMES.values(), ids=NOT_ONE_LINE_NAMES.keys())
+def test_start_discussion_json_refuses_a_name_with_line_breaks_or_invisible_controls(logged_in_api_client, name):
+    response = logged_in_api_client.post_json("/discussion", {"name": name})
+
+    body = assert_json_error(response, 400, "name")
+    assert body["errors"]["name"] == [NOT_ONE_LINE_MESSAGE]
+    assert not Discussion.objects.exists()
+
+
+def test_start_discussion_json_accepts_names_in_any_script_with_emoji(logged_in_api_client):
+    name = "שלום مرحبا 你好 👩‍💻 café"  # Hebrew, Arabic, Chinese, an emoji joined by U+200D
+
+    response = logged_in_api_client.post_json("/discussion", {"name": name})
+
+    assert response.status_code == 201
+    assert Discussion.objects.get().name == name
+
+
 @pytest.mark.parametrize("visibility", ["secret", "PUBLIC", 1, ["public"]])
 def test_start_discussion_json_refuses_a_bad_visibility(logged_in_api_client, visibility):
     response = logged_in_api_client.post_json("/discussion", {"name": "Tea", "visibility": visibility})
@@ -209,6 +243,14 @@ def test_start_discussion_html_keeps_the_input_on_errors(logged_in_client):
     content = response.content.decode()
     assert "My kept words" in content
     assert "at most 200 characters" in content
+    assert not Discussion.objects.exists()
+
+
+def test_start_discussion_html_refuses_a_name_with_an_invisible_control(logged_in_client):
+    response = logged_in_client.post(reverse("discussion-create"), {"name": NOT_ONE_LINE_NAMES["right-to-left-override"]})
+
+    assert response.status_code == 200
+    assert NOT_ONE_LINE_MESSAGE in response.content.decode()
     assert not Discussion.objects.exists()
 
 

@@ -243,6 +243,17 @@ def test_admins_edit_a_discussions_name_but_not_its_lock(admin_client_logged_in,
     assert admin_client_logged_in.get(f"/admin/forum/discussion/{discussion.pk}/delete/").status_code == 403
 
 
+def test_admins_cannot_rename_a_discussion_to_a_name_with_a_line_break(admin_client_logged_in, discussion):
+    response = admin_client_logged_in.post(
+        f"/admin/forum/discussion/{discussion.pk}/change/", {"name": "Renamed\nagain", "visibility": "public"}
+    )
+
+    assert response.status_code == 200
+    assert "Discussion names cannot contain line breaks" in response.content.decode()
+    discussion.refresh_from_db()
+    assert discussion.name == "Public talk"
+
+
 def test_comment_action_soft_deletes_through_delete_comment(moderator_client, moderator, rude_comment):
     content = moderator_client.get("/admin/forum/comment/").content.decode()
     assert "You are all idiots" in content and 'value="delete_selected"' not in content

@@ -159,6 +159,47 @@ def test_patch_me_refuses_bad_input(logged_in_api_client, user, body, field):
     assert user.firstname == "Ada" and user.phone_number == "+447911123456"
 
 
+@pytest.mark.parametrize(
+    "field, value, says",
+    [
+        ("email", "new@example.com", "email cannot be changed here"),
+        ("role_type", "admin", "role_type is read-only"),
+        ("login", "someone", "login cannot be changed"),
+        ("is_banned", True, "is_banned is read-only"),
+        ("profile_image", {"id": "0f4b9d0e-7a51-4c8e-9d0a-2b7c1e3f5a60"}, "profile_image_id"),
+    ],
+)
+def test_patch_me_refuses_a_field_it_does_not_change_and_writes_nothing(logged_in_api_client, user, field, value, says):
+    response = logged_in_api_client.patch_json("/me", {"firstname": "Changed", field: value})
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
+    assert says in response.json()["errors"][field][0]
+    user.refresh_from_db()
+    assert (user.firstname, user.email, user.role_type, user.login) == ("Ada", "alice@example.com", "user", "alice")
+
+
+def test_patch_me_takes_back_the_whole_object_get_me_gave(logged_in_api_client, user):
+    current = logged_in_api_client.get("/me").json()
+    response = logged_in_api_client.patch_json("/me", {**current, "firstname": "Augusta"})
+
+    assert response.status_code == 200
+    assert response.json() == {**current, "firstname": "Augusta"}
+    user.refresh_from_db()
+    assert user.firstname == "Augusta"
+
+
+@pytest.mark.parametrize("name", ["Ada\nLovelace", "Ada\tLovelace", "Ada \u202eecalevol", "\u2067Ada\u2069"])
+@pytest.mark.parametrize("field", ["firstname", "lastname", "middlename"])
+def test_patch_me_refuses_names_with_line_breaks_or_invisible_controls(logged_in_api_client, user, field, name):
+    response = logged_in_api_client.patch_json("/me", {field: name})
+
+    assert response.status_code == 400
+    assert response.json()["errors"][field] == ["Names cannot contain line breaks or invisible control characters."]
+    user.refresh_from_db()
+    assert getattr(user, field) != name
+
+
 def test_patch_me_refuses_malformed_json_and_other_types(logged_in_api_client):
     assert logged_in_api_client.patch("/me", "{", content_type="application/json").status_code == 400
     assert logged_in_api_client.patch("/me", "firstname=x", content_type="text/plain").status_code == 415
@@ -234,6 +275,15 @@ def test_profile_page_shows_errors_on_their_fields(logged_in_client, user, other
     form = response.context["form"]
     assert form.errors["firstname"] and form.errors["phone_number"]
     assert 'aria-invalid="true"' in response.content.decode()
+    user.refresh_from_db()
+    assert user.firstname == "Ada"
+
+
+def test_profile_page_refuses_a_name_with_an_invisible_control(logged_in_client, user):
+    response = logged_in_client.post("/accounts/profile/", {"firstname": "Ada\u202e", "lastname": "Lovelace"})
+
+    assert response.status_code == 400
+    assert "Names cannot contain line breaks or invisible control characters." in response.content.decode()
     user.refresh_from_db()
     assert user.firstname == "Ada"
 

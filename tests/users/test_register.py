@@ -150,6 +150,11 @@ def test_register_refuses_over_long_values(api_client, field, value):
         ("login", "carol@example.com"),  # would pass for an email address
         ("login", "+442079460001"),  # would pass for a phone number
         ("login", "\u0430lice"),  # a Cyrillic a: would pass for alice
+        ("login", "alice\u202e"),  # a right-to-left override
+        ("login", "ali\nce"),
+        ("firstname", "Carol\nAnn"),
+        ("lastname", "Smith\u202e"),
+        ("middlename", "\u2066Ann\u2069"),
         ("email", "not-an-email"),
         ("phone_number", "12345"),
         ("profile_image_id", "nope"),
