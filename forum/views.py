@@ -30,12 +30,13 @@ from forum.forms import (
     StartDiscussionForm,
 )
 from forum.markdown import render_markdown
-from forum.models import Comment, Discussion
+from forum.models import Comment, Discussion, participants_count_and_viewer
 from forum.pagination import DeferredJoin
 from forum.permissions import (
     can_delete_comment,
     can_edit_comment,
     can_invite_participant,
+    can_view_discussion,
     check_delete_comment,
     check_edit_comment,
     is_staff_member,
@@ -320,13 +321,21 @@ def _since(request):
 
 
 def _visible_discussion(request, discussion_id, *, for_page: bool = True) -> Discussion:
-    """The discussion if the user may see it (404 otherwise), with whether the user takes part
-    and, for its page, the creator and the participant count, all in one query."""
-    visible = Discussion.objects.visible_to(request.user).with_viewer_participation(request.user)
+    """The discussion if the user may see it (404 otherwise, as if it did not exist) and, for
+    its page, its creator, how many take part and whether the user does.
+
+    Fetched by primary key and judged by ``can_view_discussion`` rather than through
+    ``visible_to`` with the participation and the count annotated: building that query took the
+    ORM a millisecond, ten times what running it takes. Off the page, whether the user takes part
+    is asked only of a private discussion or by a permission that needs it."""
+    user = request.user
+    discussions = Discussion.objects.select_related("creator") if for_page else Discussion.objects
+    discussion = get_object_or_404(discussions, pk=discussion_id)
     if for_page:
-        visible = visible.select_related("creator").with_participants_count()
-    discussion = get_object_or_404(visible, pk=discussion_id)
-    note_participation(discussion, request.user, discussion.viewer_is_participant)
+        discussion.participants_count, takes_part = participants_count_and_viewer(discussion, user)
+        note_participation(discussion, user, takes_part)
+    if not can_view_discussion(user, discussion):
+        raise Http404("No discussion matches the given query.")
     return discussion
 
 
