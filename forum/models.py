@@ -255,6 +255,8 @@ class Discussion(models.Model):
             models.Index(
                 fields=["visibility", "-is_pinned", "-last_activity_at", "-id"], name="discussion_public_order"
             ),
+            # The latest change of the public discussions (``page_cache.list_version_seen_by``).
+            models.Index(fields=["visibility", "-changed_at"], name="discussion_changed_by_kind"),
         ]
 
     def __str__(self):

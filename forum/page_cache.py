@@ -4,7 +4,9 @@
 changes what a discussion's page or the list shows: a comment posted, edited or deleted, a
 participant invited, a lock, a pin, a discussion started (or changed in the admin). A page's
 version is its discussion's ``changed_at`` (the view loads the discussion anyway); the list's is
-the latest ``changed_at`` of all (one indexed query, ``list_version``). What lives outside
+the latest ``changed_at`` of all for the shared copy (``list_version``: its ETag is a hash of its
+bytes), and of those the viewer can see for everyone else (``list_version_seen_by``: it goes into
+their ETag). One indexed query either way. What lives outside
 discussions (a person's display name or avatar) is not versioned: a cached copy shows it for at
 most ``PAGE_CACHE_SECONDS``.
 
@@ -30,7 +32,9 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
+from django.db import connections
 from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Max, Value, When
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
@@ -76,12 +80,42 @@ def list_version(db: str = "default"):
 
 def public_list_version(db: str = "default"):
     """The latest ``changed_at`` of the public discussions: what an anonymous list may tell of
-    its time (``list_version`` would tell when private discussions change). One query that
-    walks the ``changed_at`` index down to the first public discussion."""
-    from forum.models import Discussion, Visibility
+    its time (``list_version`` would tell when private discussions change). One query on the
+    ``discussion_changed_by_kind`` index."""
+    return list_version_seen_by(AnonymousUser(), db)
 
-    public = Discussion.objects.using(db).filter(visibility=Visibility.PUBLIC).order_by("-changed_at")
-    return public.values_list("changed_at", flat=True).first()
+
+def list_version_seen_by(user, db: str = "default"):
+    """The latest ``changed_at`` among the discussions ``user`` can see: for staff, who see them
+    all, ``list_version``; for anyone else the public ones and the private ones they take part in,
+    so that nothing of theirs (an ETag, a time) moves with private activity elsewhere. A public
+    discussion made private in the admin leaves this unmoved: a browser may show it on a list for
+    up to PAGE_CACHE_SECONDS more. One statement, driven from the user's participations (as a
+    join, SQLite walks every private discussion instead)."""
+    from forum.models import Discussion, Participant, Visibility
+    from forum.permissions import is_staff_member
+
+    if is_staff_member(user):
+        return list_version(db)
+    discussion, participant = Discussion._meta.db_table, Participant._meta.db_table
+    sql = (
+        f"SELECT (SELECT changed_at FROM {discussion} WHERE visibility = %s ORDER BY changed_at DESC LIMIT 1),"
+        f" (SELECT MAX((SELECT d.changed_at FROM {discussion} d WHERE d.id = p.discussion_id AND d.visibility = %s))"
+        f" FROM {participant} p WHERE p.user_id = %s)"
+    )
+    connection = connections[db]
+    user_id = Participant._meta.get_field("user").get_db_prep_value(user.pk, connection) if user.is_authenticated else None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Visibility.PUBLIC, Visibility.PRIVATE, user_id])
+        public, private = (_as_datetime(value, connection) for value in cursor.fetchone())
+    return max((version for version in (public, private) if version is not None), default=None)
+
+
+def _as_datetime(value, connection):
+    """A ``changed_at`` read in raw SQL as the ORM gives it: SQLite returns text, or a naive
+    datetime, which its backend's converter makes aware; PostgreSQL an aware datetime."""
+    convert = getattr(connection.ops, "convert_datetimefield_value", None)
+    return convert(value, None, connection) if convert is not None else value
 
 
 # --- Serving ---------------------------------------------------------------------------------

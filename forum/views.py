@@ -261,6 +261,7 @@ def participant_create(request, discussion_id):
     if form.is_valid():
         try:
             invited = invite_participant(inviter=request.user, discussion=discussion, login=form.cleaned_data["login"])
+            discussion.participants_count, _ = participants_count_and_viewer(discussion, request.user)
         except ValidationError as error:
             form.add_error(None, error)
         except PermissionDenied as denied:
@@ -283,9 +284,13 @@ def participant_create(request, discussion_id):
 
 
 def _render_discussion_list(request, discussions, *, tab: str):
-    """The list, versioned by the latest change of any discussion (``page_cache``). Its poller
-    asks for activity since the list was read (``_list_read_at``)."""
-    version = page_cache.list_version()
+    """The list, versioned by the latest change of a discussion (``page_cache``): of any for the
+    shared copy, of those the viewer can see otherwise. Its poller asks for activity since the
+    list was read (``_list_read_at``)."""
+    if page_cache.is_shareable(request):
+        version = page_cache.list_version()
+    else:
+        version = page_cache.list_version_seen_by(request.user)
 
     def render_list(shared: bool):
         since = _list_read_at(request)

@@ -162,6 +162,13 @@ def test_invite_over_htmx_answers_the_participant_list_with_the_newcomer(logged_
     assert participant_logins(private_discussion) == ["alice", "carol"]
 
 
+def test_invite_over_htmx_counts_the_newcomer(logged_in_client, private_discussion, carol):
+    logged_in_client.get(reverse("discussion-detail", args=[private_discussion.id]))  # the count, kept
+    response = logged_in_client.post(html_url(private_discussion), {"login": "carol"}, headers=HTMX)
+
+    assert 'id="participants-count" class="badge rounded-pill text-bg-secondary">2</span>' in response.content.decode()
+
+
 @pytest.mark.parametrize(("login", "message"), [("nobody", "Nobody has that login."), ("alice", "alice is a participant already.")])
 def test_invite_over_htmx_shows_the_error_in_the_form(logged_in_client, private_discussion, login, message):
     response = logged_in_client.post(html_url(private_discussion), {"login": login}, headers=HTMX)

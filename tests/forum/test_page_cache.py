@@ -6,6 +6,7 @@ import time
 from urllib.parse import unquote
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
@@ -297,6 +298,24 @@ def test_a_public_discussion_made_private_in_the_admin_leaves_the_anonymous_list
     change_url = reverse("admin:forum_discussion_change", args=[discussion.id])
     assert admin.post(change_url, {"name": discussion.name, "visibility": "private"}).status_code == 302
     assert discussion.name not in anonymous().get(reverse("discussion-list")).content.decode()
+
+
+@pytest.mark.parametrize("who", ["member", "anonymous with a session"])
+def test_private_activity_leaves_the_etag_of_those_who_cannot_see_it(who, discussion, comment, private_discussion):
+    client = reader() if who == "member" else anonymous()
+    if who != "member":
+        client.session.save()  # a session: pages of its own, not the shared copy
+        assert settings.SESSION_COOKIE_NAME in client.cookies
+    etag = client.get(reverse("discussion-list"))["ETag"]
+    post_comment(author=private_discussion.creator, discussion=private_discussion, text="Between us.")
+    assert client.get(reverse("discussion-list"), headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_private_activity_moves_the_etag_of_its_participants(logged_in_client, discussion, comment, private_discussion):
+    etag = logged_in_client.get(reverse("discussion-list"))["ETag"]
+    post_comment(author=private_discussion.creator, discussion=private_discussion, text="Between us.")
+    response = logged_in_client.get(reverse("discussion-list"), headers={"If-None-Match": etag})
+    assert response.status_code == 200 and response["ETag"] != etag
 
 
 def test_the_logged_in_list_polls_for_activity_since_it_was_read(logged_in_client, discussion, comment):
