@@ -149,6 +149,9 @@ def run_size(size: str, args) -> dict:
         "MEDIA_ROOT": str(folder / "media"),
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
+        # The one benchmark user posts hundreds of comments a second: a limit that is still
+        # counted (its cost is part of posting) but never reached.
+        "WRITE_RATE_LIMITS": json.dumps({"post_comment": "1000000000/m/user"}),
     }
     if args.database_url:
         env["DATABASE_URL"] = args.database_url

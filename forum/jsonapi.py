@@ -3,14 +3,17 @@
 Every JSON view is wrapped in ``@api_view``, which:
 - answers 405 for other methods, 401 when login is required and missing;
 - for a body-carrying method, demands ``application/json`` (415 otherwise) and parses it
-  (400 when malformed or not an object), leaving the dict in ``request.json``;
+  (400 when malformed or not an object), leaving the dict in ``request.json``; a view whose body
+  is optional (``body="optional json"``) also takes no body and no Content-Type as ``{}``;
 - turns ``ApiError``, ``Http404``, ``PermissionDenied``, a service's ``ValidationError`` (400
   with field errors) and allauth's ``RateLimited`` into
   ``{"message", "errors"}`` responses, so no JSON endpoint ever answers with an HTML page.
 
 CSRF: JSON views are exempt from Django's token check because a browser cannot send a
 cross-site request with ``Content-Type: application/json`` without a CORS preflight, which this
-site never grants; session cookies are ``SameSite=Lax`` as a second wall. Multipart views
+site never grants; session cookies are ``SameSite=Lax`` as a second wall. A bodiless POST to a
+view whose body is optional needs no preflight, so one that names another site in ``Origin``
+is refused (403). Multipart views
 (uploads) pass ``body="multipart"`` and must carry Django's CSRF token or an
 ``X-Requested-With`` header, which likewise forces a preflight.
 """
@@ -135,13 +138,37 @@ def _check_multipart(request) -> None:
         raise ApiError(403, "Send an X-Requested-With header or a CSRF token with uploads.")
 
 
+def _sends_nothing(request) -> bool:
+    """No body and no Content-Type: what ``curl -X POST`` sends to an operation whose body is optional."""
+    return not request.META.get("CONTENT_TYPE") and not _read_body(request)
+
+
+def _refuse_cross_site(request) -> None:
+    """A POST without a body or a Content-Type is a "simple" request that any site's page can
+    send; browsers name that page in ``Origin``, so one from another site is refused, as
+    Django's CSRF check would (API clients such as curl send no ``Origin``)."""
+    if "HTTP_ORIGIN" in request.META and not _CsrfCheck(lambda req: None)._origin_verified(request):
+        raise ApiError(403, "Requests from another site are refused.")
+
+
+def _parse_optional_json_body(request) -> dict:
+    if _sends_nothing(request):
+        _refuse_cross_site(request)
+        return {}
+    return _parse_json_body(request)
+
+
 def _carries_body(request) -> bool:
     """POST, PUT and PATCH always; DELETE when it sends one (an optional ``{"reason"}``)."""
     return request.method in BODY_METHODS or (request.method == "DELETE" and bool(_read_body(request)))
 
 
 def _rate_limited_response(error) -> JsonResponse:
-    return error_response(429, "Too many requests; try again later.", headers={"Retry-After": "60"})
+    """429 with ``Retry-After``: the sentence and wait of a ``forum.rate_limits.TooManyWrites``,
+    else allauth's limits' (a minute)."""
+    message = getattr(error, "message", "Too many requests; try again later.")
+    retry_after = getattr(error, "retry_after", 60)
+    return error_response(429, message, headers={"Retry-After": str(retry_after)})
 
 
 def _with_head(methods: Iterable[str]) -> set[str]:
@@ -160,7 +187,8 @@ def _method_not_allowed(request, allowed: set[str]) -> JsonResponse:
 def api_view(methods: Iterable[str], *, login_required: bool = False, body: str | None = "json"):
     """Wrap a JSON view: method, authentication, body parsing and error conventions.
 
-    ``body``: "json" (the default), "multipart", or None for a view that reads no body."""
+    ``body``: "json" (the default), "optional json" (a request that sends no body and no
+    Content-Type is taken as ``{}``), "multipart", or None for a view that reads no body."""
     allowed = _with_head(methods)
 
     def decorator(view: Callable):
@@ -178,6 +206,8 @@ def api_view(methods: Iterable[str], *, login_required: bool = False, body: str 
                 if body is not None and _carries_body(request):
                     if body == "multipart":
                         _check_multipart(request)
+                    elif body == "optional json":
+                        request.json = _parse_optional_json_body(request)
                     else:
                         request.json = _parse_json_body(request)
                 return view(request, *args, **kwargs)

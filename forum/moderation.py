@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from forum.models import Comment, Discussion, ModerationAction, Report
 from forum.page_cache import mark_changed
+from forum.rate_limits import limit_writes
 from forum.permissions import (
     check_handle_reports,
     check_lock_discussion,
@@ -149,9 +150,11 @@ def report_comment(*, reporter, comment: Comment, reason: str) -> Report:
     reporter (one they cannot see is a 404 before this is called).
     Raises ``PermissionDenied`` unless the reporter is logged in, not banned, not its author and
     the comment not deleted (``check_report_comment``); ``ValidationError`` when ``reason`` is
-    blank (on ``reason``) or the reporter already has an open report on this comment.
+    blank (on ``reason``) or the reporter already has an open report on this comment;
+    ``TooManyWrites`` over the reporter's limit (``forum.rate_limits``).
     """
     check_report_comment(reporter, comment)
+    limit_writes(reporter, "report_comment")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [ValidationError(REPORT_REASON_REQUIRED, code="required")]})

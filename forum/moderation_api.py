@@ -51,23 +51,23 @@ def _discussion_action(request, discussion_id, check, service):
     return json_response(discussion_data(discussion, request.user, request))
 
 
-@api_view(["POST"], login_required=True)
+@api_view(["POST"], login_required=True, body="optional json")
 def discussion_lock(request, discussion_id):
     """POST /discussions/{id}/lock, body optional ``{"reason"}``: 200 the discussion."""
     return _discussion_action(request, discussion_id, check_lock_discussion, moderation.lock_discussion)
 
 
-@api_view(["POST"], login_required=True)
+@api_view(["POST"], login_required=True, body="optional json")
 def discussion_unlock(request, discussion_id):
     return _discussion_action(request, discussion_id, check_lock_discussion, moderation.unlock_discussion)
 
 
-@api_view(["POST"], login_required=True)
+@api_view(["POST"], login_required=True, body="optional json")
 def discussion_pin(request, discussion_id):
     return _discussion_action(request, discussion_id, check_pin_discussion, moderation.pin_discussion)
 
 
-@api_view(["POST"], login_required=True)
+@api_view(["POST"], login_required=True, body="optional json")
 def discussion_unpin(request, discussion_id):
     return _discussion_action(request, discussion_id, check_pin_discussion, moderation.unpin_discussion)
 
@@ -90,7 +90,7 @@ def user_ban(request, user_id):
     return json_response(user_data(user, request.user, request))
 
 
-@api_view(["POST"], login_required=True)
+@api_view(["POST"], login_required=True, body="optional json")
 def user_unban(request, user_id):
     """POST /users/{id}/unban: 200 the user."""
     user = _user(user_id)
@@ -140,14 +140,14 @@ def _report_action(request, report_id, form_class, service):
     return json_response(_report_data(request, report))
 
 
-@api_view(["POST"], login_required=True)
+@api_view(["POST"], login_required=True, body="optional json")
 def report_resolve(request, report_id):
     """POST /moderation/reports/{id}/resolve ``{"delete_comment" (optional), "reason" (optional)}``:
     200 the report."""
     return _report_action(request, report_id, ResolveReportForm, moderation.resolve_report)
 
 
-@api_view(["POST"], login_required=True)
+@api_view(["POST"], login_required=True, body="optional json")
 def report_dismiss(request, report_id):
     """POST /moderation/reports/{id}/dismiss ``{"reason" (optional)}``: 200 the report."""
     return _report_action(request, report_id, DismissReportForm, moderation.dismiss_report)

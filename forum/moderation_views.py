@@ -27,6 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseLocation
 from forum import moderation
 from forum.http_methods import form_page, read_only
 from forum.models import Comment, Discussion, Report
+from forum.rate_limits import TooManyWrites
 from forum.moderation_forms import (
     BanForm,
     DismissReportForm,
@@ -168,15 +169,19 @@ def comment_report(request, comment_id):
     comment = get_object_or_404(visible.select_related("author", "discussion"), pk=comment_id)
     check_report_comment(request.user, comment)
     form = ReportForm(request.POST if request.method == "POST" else None)
+    status = None
     if form.is_bound and form.is_valid():
         try:
             moderation.report_comment(reporter=request.user, comment=comment, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             form.add_error(None, error)
+        except TooManyWrites as too_fast:
+            form.add_error(None, ValidationError(too_fast.message, code="rate_limited"))
+            status = 429
         else:
             return _reported(request, comment)
     context = {"comment": comment, "form": form, "next": _next_url(request)}
-    return _form_page(request, "moderation/comment_report.html", "report-form", context)
+    return _form_page(request, "moderation/comment_report.html", "report-form", context, status=status)
 
 
 def _reported(request, comment):
@@ -276,10 +281,12 @@ def _back(request, default: str):
     return redirect(url or default)
 
 
-def _form_page(request, template: str, partial: str, context: dict):
+def _form_page(request, template: str, partial: str, context: dict, *, status: int | None = None):
+    """The form page (400 when it was sent and refused, or ``status``); htmx gets the form's
+    partial with 200, which it swaps in."""
     if request.htmx:
         return render(request, f"{template}#{partial}", context)
-    status = 400 if context["form"].is_bound else 200
+    status = status or (400 if context["form"].is_bound else 200)
     return render(request, template, context, status=status)
 
 

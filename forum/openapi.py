@@ -380,9 +380,11 @@ SCHEMAS = {
             "profile_image_id": {"anyOf": [UUID, {"type": "null"}], "description": "An upload to use; `null` removes the image."},
         },
         description=(
-            "Only the fields sent change. `login`, `email`, `role_type`, `is_banned` and `profile_image` "
+            "Only the fields sent change. `id`, `login`, `email`, `role_type`, `is_banned` and `profile_image` "
             "are not changed here: sent with the value `GET /me` gives they are left as they are (a client "
-            "may send back the whole object), with another value they are a 400 that says where it is changed."
+            "may send back the whole object), with another value they are a 400 that says where it is changed. "
+            "`password` (and `password1`, `password2`, `old_password`, `new_password`, `password_retry`) is a 400 "
+            "naming `POST /change-password`."
         ),
     ),
     "StartDiscussionRequest": obj(
@@ -558,7 +560,11 @@ ACCOUNT_PATHS = {
             {
                 "201": ok("The new user, logged in: the session cookie is set.", ref("User"), headers=SESSION_COOKIE_HEADERS),
                 **errors(
-                    (400, "Invalid fields or a weak password."),
+                    (
+                        400,
+                        "Invalid fields, a weak password, or a field a client may not set (`id`, `role_type`, "
+                        "`is_banned`, `is_superuser`, `is_staff`, `is_active`).",
+                    ),
                     (403, "Sign-up is closed."),
                     409,
                     415,
@@ -692,8 +698,9 @@ ACCOUNT_PATHS = {
                 **errors(
                     (
                         400,
-                        "Invalid fields, a field that is not changed here (`login`, `email`, `role_type`, `is_banned`, "
-                        "`profile_image`) sent with another value than it has, or an upload that cannot be the profile image.",
+                        "Invalid fields, a field that is not changed here (`id`, `login`, `email`, `role_type`, `is_banned`, "
+                        "`profile_image`) sent with another value than it has, a password (changed with "
+                        "`POST /change-password`), or an upload that cannot be the profile image.",
                     ),
                     401,
                     (409, "The phone number is taken."),
@@ -783,6 +790,10 @@ UPLOAD_PATHS = {
 
 DISCUSSIONS = "Discussions"
 COMMENTS = "Comments"
+WRITE_LIMIT = (
+    "Too many {what} from this user in a short time (moderators and admins are not limited): "
+    "wait `Retry-After` seconds."
+)
 PAGE_PARAMETERS = [param("page"), param("per_page")]
 
 
@@ -793,7 +804,13 @@ def _start_discussion(operation_id: str, note: str) -> dict:
         "Start a discussion",
         {
             "201": ok("The discussion; its creator is its first participant.", ref("Discussion")),
-            **errors((400, "Invalid fields, or an invalid `comments_limit`."), 401, (403, "The account is banned."), 415),
+            **errors(
+                (400, "Invalid fields, or an invalid `comments_limit`."),
+                401,
+                (403, "The account is banned."),
+                415,
+                (429, WRITE_LIMIT.format(what="discussions (and comments, for a first comment)")),
+            ),
         },
         description=note,
         login=True,
@@ -877,6 +894,7 @@ DISCUSSION_PATHS = {
                     (403, "Banned, the discussion is locked, private and you are not a participant, or `author_id` is not you."),
                     404,
                     415,
+                    (429, WRITE_LIMIT.format(what="comments")),
                 ),
             },
             login=True,
@@ -947,6 +965,7 @@ COMMENT_PATHS = {
                     (403, "Not a participant, banned, or the discussion is locked."),
                     404,
                     415,
+                    (429, WRITE_LIMIT.format(what="invitations")),
                 ),
             },
             login=True,
@@ -958,6 +977,10 @@ COMMENT_PATHS = {
 # --- Paths: moderation -------------------------------------------------------------------------------
 
 MODERATION = "Moderation"
+NO_BODY = (
+    "With no body, send no `Content-Type` either (as `curl -X POST` does); a browser's request without a body "
+    "from another site's page (its `Origin`) gets 403."
+)
 STAFF_ONLY = (403, "Moderators and admins only.")
 
 
@@ -970,7 +993,7 @@ def _discussion_action(verb: str, summary: str) -> dict:
             summary,
             {"200": ok("The discussion.", ref("Discussion")), **errors(400, 401, STAFF_ONLY, 404, 415)},
             login=True,
-            description="The body is optional: a `reason` for the audit log.",
+            description=f"The body is optional: a `reason` for the audit log. {NO_BODY}",
             body=json_body(ref("ReasonRequest"), required=False),
         ),
     }
@@ -1000,6 +1023,7 @@ def _report_action(verb: str, summary: str, body_schema: str) -> dict:
             summary,
             {"200": ok("The report as handled.", ref("Report")), **errors(400, 401, STAFF_ONLY, 404, 415)},
             login=True,
+            description=NO_BODY,
             body=json_body(ref(body_schema), required=False),
         ),
     }
@@ -1016,7 +1040,9 @@ MODERATION_PATHS = {
         json_body(ref("BanRequest"), example={"reason": "Spam", "until": None}),
         description="A banned user cannot log in, and their sessions stop working at once.",
     ),
-    "/users/{user_id}/unban": _user_action("unban", "Lift a user's ban", json_body(ref("ReasonRequest"), required=False)),
+    "/users/{user_id}/unban": _user_action(
+        "unban", "Lift a user's ban", json_body(ref("ReasonRequest"), required=False), description=NO_BODY
+    ),
     "/users/{user_id}/role": _user_action(
         "role", "Set a user's role", json_body(ref("RoleRequest"), example={"role_type": "moderator"}), (403, "Admins only.")
     ),
@@ -1028,7 +1054,14 @@ MODERATION_PATHS = {
             "Report a comment to the moderators",
             {
                 "201": ok("The report.", ref("Report")),
-                **errors(400, 401, (403, "Banned, or not allowed to report this comment."), 404, 415),
+                **errors(
+                    400,
+                    401,
+                    (403, "Banned, or not allowed to report this comment."),
+                    404,
+                    415,
+                    (429, WRITE_LIMIT.format(what="reports")),
+                ),
             },
             login=True,
             body=json_body(ref("ReportRequest"), example={"reason": "Spam"}),

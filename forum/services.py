@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from forum import moderation
 from forum.page_cache import changed_now, mark_changed
+from forum.rate_limits import limit_writes
 from forum.markdown import render_markdown
 from forum.models import Comment, CommentAttachment, Discussion, ModerationAction, Participant, Visibility
 from forum.permissions import (
@@ -44,9 +45,11 @@ def start_discussion(*, creator, name: str, visibility: str = Visibility.PUBLIC,
     first comment.
 
     Preconditions: ``name`` and ``visibility`` come from a valid ``StartDiscussionForm``.
-    Raises ``PermissionDenied`` when the creator is anonymous or banned.
+    Raises ``PermissionDenied`` when the creator is anonymous or banned; ``TooManyWrites`` over
+    the creator's limit (``forum.rate_limits``; a first comment counts as a comment too).
     """
     check_start_discussion(creator)
+    limit_writes(creator, "start_discussion")
     discussion = Discussion.objects.create(name=name, creator=creator, visibility=visibility)
     Participant.objects.create(discussion=discussion, user=creator)
     if comment_text:
@@ -77,11 +80,12 @@ def post_comment(
     locked, private and not a participant) or ``claimed_author_id`` names someone else;
     ``ValidationError`` when the reply is not a live comment of this discussion, an attachment
     is unknown, someone else's or already attached, a file is refused, or there is neither
-    text nor attachment.
+    text nor attachment; ``TooManyWrites`` over the author's limit (``forum.rate_limits``).
     """
     _lock_for_posting(discussion)
     check_post_comment(author, discussion)
     check_post_as(author, claimed_author_id)
+    limit_writes(author, "post_comment")
     replied_to = _reply_target(discussion, replied_to_id)
     uploads = _claimable_uploads(author, attachment_ids)
     files = list(files)
@@ -182,10 +186,13 @@ def invite_participant(*, inviter, discussion: Discussion, login: str) -> Partic
     see is a 404 before this is called); ``login`` comes from a valid ``InviteParticipantForm``.
     Raises ``PermissionDenied`` unless the inviter is a participant, not banned, and the
     discussion is not locked (``check_invite_participant``); ``ValidationError`` (``login``)
-    when no active user has that login, or they take part already.
+    when no active user has that login, or they take part already; ``TooManyWrites`` over the
+    inviter's limit (``forum.rate_limits``; unknown logins count too, so logins cannot be guessed
+    at speed).
     """
     _lock_for_posting(discussion)
     check_invite_participant(inviter, discussion)
+    limit_writes(inviter, "invite_participant")
     invitee = _active_user_by_login(login)
     already = ValidationError(
         {"login": [ValidationError(ALREADY_PARTICIPANT.format(login=invitee.login), code="already_participant")]}

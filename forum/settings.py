@@ -5,6 +5,7 @@ under ``var/``, prints emails to the console, and keeps its cache in memory.
 Every variable read here is documented in README.md.
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "forum.http_methods.FormPageMethodsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -154,8 +156,10 @@ else:
 # --- Accounts ----------------------------------------------------------------
 
 AUTH_USER_MODEL = "users.User"
+# allauth's backend, made to hash exactly once per login attempt (see users/auth_backends.py).
+# Django's ModelBackend must not follow it: it would hash a second time after every failure.
 AUTHENTICATION_BACKENDS = [
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "users.auth_backends.AuthenticationBackend",
 ]
 # OWASP's Argon2 parameters (users/hashers.py); Django's own Argon2 hasher must not follow it in
 # this list: it has the same algorithm name and would take its place.
@@ -184,6 +188,7 @@ ACCOUNT_FORMS = {
     "login": "users.forms.LoginForm",
     "signup": "users.forms.SignupForm",
     "add_email": "users.forms.AddEmailForm",
+    "reset_password": "users.forms.ResetPasswordForm",
 }
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -243,6 +248,15 @@ UPLOAD_ANONYMOUS_MAX_BYTES = 2 * 1024 * 1024
 UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", str(40_000_000)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# How fast one person writes (forum.rate_limits), in allauth's rate syntax, per user; an action
+# left out is not limited. Moderators and admins are not limited. The environment may replace
+# them with a JSON object (bench/run.py lets its one user post hundreds of comments a second).
+WRITE_RATE_LIMITS = json.loads(os.environ.get("WRITE_RATE_LIMITS") or "null") or {
+    "post_comment": "10/m/user,100/h/user",
+    "start_discussion": "3/m/user,20/h/user",
+    "invite_participant": "20/m/user",
+    "report_comment": "10/m/user",
+}
 
 # --- Security ------------------------------------------------------------------
 

@@ -5,11 +5,17 @@ from django.urls import include, path
 
 from forum.favicon import favicon
 from forum.health import health
+from users import email_views
+from users.views import signup
 
 urlpatterns = [
     path("health", health, name="health"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
+    # allauth's signup, keeping a chosen profile image when the form comes back with errors.
+    path("accounts/signup/", signup, name="account_signup"),
+    # allauth's email page, where only a verified address becomes primary.
+    path("accounts/email/", email_views.email, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("", include("users.urls_web")),
     path("", include("users.urls_api")),

@@ -32,6 +32,7 @@ from forum.forms import (
 from forum.markdown import render_markdown
 from forum.models import Comment, Discussion, participants_count_and_viewer
 from forum.pagination import DeferredJoin
+from forum.rate_limits import TooManyWrites
 from forum.permissions import (
     can_delete_comment,
     can_edit_comment,
@@ -98,7 +99,7 @@ def discussion_activity(request):
 @login_required
 def discussion_create(request):
     form = StartDiscussionForm(request.POST or None)
-    preview_html = None
+    preview_html, status = None, 200
     if request.method == "POST" and "preview" in request.POST:
         form.is_valid()  # show the errors too, but write nothing
         preview_html = render_markdown(form.cleaned_data.get("comment_text", ""))
@@ -107,10 +108,13 @@ def discussion_create(request):
             discussion = start_discussion(creator=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
+        except TooManyWrites as too_fast:
+            form.add_error(None, ValidationError(too_fast.message, code="rate_limited"))
+            status = 429
         else:
             return redirect(discussion)
     context = {"form": form, "refusal": start_discussion_refusal(request.user), "preview_html": preview_html}
-    return render(request, "forum/discussion_create.html", context)
+    return render(request, "forum/discussion_create.html", context, status=status)
 
 
 @read_only
@@ -157,6 +161,8 @@ def comment_create(request, discussion_id):
             form.add_error(None, error)
         except PermissionDenied as denied:
             return _comment_form_again(request, discussion, form, form_error=str(denied), status=403)
+        except TooManyWrites as too_fast:
+            return _comment_form_again(request, discussion, form, form_error=too_fast.message, status=429)
         else:
             return _comment_posted(request, discussion, comment)
     return _comment_form_again(request, discussion, form)
@@ -266,6 +272,8 @@ def participant_create(request, discussion_id):
             form.add_error(None, error)
         except PermissionDenied as denied:
             invite_error, status = str(denied), 403
+        except TooManyWrites as too_fast:
+            invite_error, status = too_fast.message, 429
     if invited is not None and not request.htmx:
         messages.success(request, f"{invited.user.display_name} (@{invited.user.login}) is now a participant.")
         return redirect(f"{discussion.get_absolute_url()}#participant-list")

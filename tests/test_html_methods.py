@@ -28,6 +28,7 @@ ALLOWED = {
     "comment-edit": FORM,
     "comment-delete": FORM,
     "profile-edit": FORM,
+    "account_signup": FORM,  # users.views.SignupView: allauth's signup page
     "user-profile": READ,
     "password-reset-procedure": FORM,
     "discussion-lock": TARGET,
@@ -124,3 +125,70 @@ def test_head_of_a_read_only_page_answers_the_get_headers_without_a_body(client,
     assert (response.status_code, get.status_code) == (200, 200)
     assert response.content == b""
     assert response["Content-Type"] == get["Content-Type"]
+
+
+# allauth's pages and the admin (forum.http_methods.FormPageMethodsMiddleware): GET, HEAD, POST.
+ACCOUNT_AND_ADMIN_PATHS = [
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/logout/",
+    "/accounts/password/reset/",
+    "/accounts/password/change/",
+    "/accounts/email/",
+    "/admin/login/",
+    "/admin/",
+]
+
+
+@pytest.mark.parametrize("path", ACCOUNT_AND_ADMIN_PATHS)
+@pytest.mark.parametrize("method", ["OPTIONS", "PUT", "PATCH", "DELETE"])
+def test_account_and_admin_pages_answer_other_methods_with_405_not_a_csrf_403(user, path, method):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+
+    response = browser.generic(method, path, HTTP_ACCEPT=BROWSER_ACCEPT)
+
+    assert response.status_code == 405
+    assert response["Allow"] == FORM
+    assert response.content == b""
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/admin/login/"])
+def test_account_and_admin_pages_still_answer_get_and_head(client, path):
+    assert client.get(path, HTTP_ACCEPT=BROWSER_ACCEPT).status_code == 200
+    assert client.head(path, HTTP_ACCEPT=BROWSER_ACCEPT).status_code == 200
+
+
+def test_a_put_with_a_csrf_token_is_not_processed_like_a_post(user):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    browser.get("/accounts/password/change/")
+    token = browser.cookies["csrftoken"].value
+
+    response = browser.generic(
+        "PUT",
+        "/accounts/logout/",
+        f"csrfmiddlewaretoken={token}",
+        content_type="application/x-www-form-urlencoded",
+        HTTP_X_CSRFTOKEN=token,
+    )
+
+    assert response.status_code == 405
+    assert browser.get(reverse("api-me"), HTTP_ACCEPT="application/json").status_code == 200  # still logged in
+
+
+def test_account_and_admin_pages_still_refuse_a_post_without_its_csrf_token(user):
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post("/accounts/login/", {"login": user.login, "password": "x"}, HTTP_ACCEPT=BROWSER_ACCEPT)
+
+    assert response.status_code == 403
+
+
+def test_no_json_endpoint_lives_under_the_account_and_admin_prefixes():
+    json_names = [
+        pattern.name for pattern in url_patterns() if pattern.name and (pattern.name.startswith("api-") or pattern.name == "upload-create")
+    ]
+
+    assert len(json_names) > 20
+    assert not [name for name in json_names if sample_url(name).startswith(("/accounts/", "/admin/"))]

@@ -21,6 +21,7 @@ from users.permissions import log_in_refusal
 from users.services import lift_expired_ban
 from users.phone import normalize_phone
 from users.sms import send_sms
+from users.validators import validate_new_login
 
 
 def _base_origin() -> tuple[str, str] | None:
@@ -93,6 +94,26 @@ class AccountAdapter(DefaultAccountAdapter):
         if wants_json(request):
             return
         super().add_message(request, *args, **kwargs)
+
+    # --- What a new account may be called ----------------------------------------------
+
+    def clean_username(self, username: str, shallow: bool = False) -> str:
+        # allauth's signup form (HTML and POST /register) validates the login here.
+        validate_new_login(username)
+        return super().clean_username(username, shallow=shallow)
+
+    # --- Email addresses ----------------------------------------------------------------
+
+    def confirm_email(self, request, email_address) -> bool:
+        # An address pending on one account may meanwhile have been registered by another (a
+        # pending address belongs to nobody): verifying it now would give it two owners.
+        owners = get_user_model().objects.owning_email(email_address.email)
+        if owners.exclude(pk=email_address.user_id).exists():
+            self.add_message(
+                request, messages.ERROR, "account/messages/email_confirmation_failed.txt", {"email": email_address.email}
+            )
+            return False
+        return super().confirm_email(request, email_address)
 
     # --- Links in emails ----------------------------------------------------------------
 

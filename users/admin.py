@@ -20,18 +20,29 @@ from forum.moderation_forms import BanForm
 from users import services
 from users.models import Role, Upload, User
 from users.permissions import banned_now_q, can_ban_users, can_set_role, is_banned_now
+from users.validators import validate_new_login
 
 admin.site.unregister(Group)
 
 
-class UserCreationAdminForm(AdminUserCreationForm):
+class NewLoginMixin:
+    """A login typed in the admin follows the signup rules; one left unchanged stays as it is."""
+
+    def clean_login(self):
+        login = self.cleaned_data["login"]
+        if "login" in self.changed_data:
+            validate_new_login(login)
+        return login
+
+
+class UserCreationAdminForm(NewLoginMixin, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ("login", "email")
         field_classes = {}
 
 
-class UserChangeAdminForm(UserChangeForm):
+class UserChangeAdminForm(NewLoginMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         field_classes = {}

@@ -46,14 +46,27 @@ RESET_REQUEST_FIELDS = {"email": "email"}
 RESET_FIELDS = {"password": ("password1", "password2")}
 CHANGE_PASSWORD_FIELDS = {"old_password": "oldpassword", "password": "password1", "password_retry": "password2"}
 PROFILE_FIELDS = {name: name for name in ("firstname", "lastname", "middlename", "phone_number", "profile_image_id")}
-# Fields of the user object that PATCH /me does not change: sending one is a 400 that says
-# where it is changed, not a silent success.
+CHANGE_PASSWORD_ELSEWHERE = "{field} cannot be changed here: use POST /change-password."
+# Fields of the user object that PATCH /me does not change, and the passwords it does not take:
+# sending one with another value than GET /me gives (passwords: with any value) is a 400 that
+# says where it is changed, not a silent success.
 READ_ONLY_PROFILE_FIELDS = {
+    "id": "id cannot be changed.",
     "login": "login cannot be changed.",
     "email": "email cannot be changed here: change it on the account's email page, /accounts/email/.",
     "role_type": "role_type is read-only here: an admin sets it with POST /users/{id}/role.",
     "is_banned": "is_banned is read-only: moderators use POST /users/{id}/ban and /users/{id}/unban.",
     "profile_image": "Send profile_image_id to change the profile image.",
+    **{
+        field: CHANGE_PASSWORD_ELSEWHERE.format(field=field)
+        for field in ("password", "password1", "password2", "old_password", "new_password", "password_retry")
+    },
+}
+# Fields of the user object that a client may not choose when registering: a 400 naming them.
+# (The seed's register request sends none of them.)
+REFUSED_SIGNUP_FIELDS = {
+    field: f"{field} cannot be set when registering."
+    for field in ("id", "role_type", "is_banned", "is_superuser", "is_staff", "is_active")
 }
 
 
@@ -130,6 +143,7 @@ def register(request):
     if not get_adapter(request).is_open_for_signup(request):
         raise ApiError(403, "Sign-up is closed.")
     consume_rate_limit(request, "signup")
+    _refuse_signup_only_fields(request.json)
     form = allauth_form("signup", SignupForm)(data=form_data(request.json, SIGNUP_FIELDS))
     if not form.is_valid():
         raise invalid(form, SIGNUP_FIELDS)
@@ -245,6 +259,13 @@ def change_password(request):
         raise invalid(form, CHANGE_PASSWORD_FIELDS)
     services.change_password(request=request, form=form)
     return json_response({"message": "Your password has been changed."})
+
+
+def _refuse_signup_only_fields(body: dict) -> None:
+    """400 naming each field of ``REFUSED_SIGNUP_FIELDS`` the body sends (with any value)."""
+    errors = {field: [message] for field, message in REFUSED_SIGNUP_FIELDS.items() if field in body}
+    if errors:
+        raise ApiError(400, "Some of these fields cannot be set when registering.", errors)
 
 
 # --- Own profile --------------------------------------------------------------------------------

@@ -7,9 +7,9 @@ validates an edit of one's own profile for ``/accounts/profile/`` and ``PATCH /m
 
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
-from allauth.account.internal.flows.manage_email import email_already_exists
 from allauth.account.internal.flows.phone_verification import phone_already_exists
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
@@ -92,8 +92,9 @@ class SignupForm(allauth_forms.SignupForm):
     def validate_unique_email(self, value: str) -> str:
         # allauth would hide a taken address behind "verification sent" when verification is
         # mandatory; the login is unique and public anyway, so say it as the API contract does.
-        email, _ = email_already_exists(value, always_raise=True)
-        return email
+        # allauth also counts unverified extra addresses of other accounts: those take nothing.
+        refuse_taken_email(value)
+        return value
 
     def _clean_phone(self) -> None:
         # Same reasoning as validate_unique_email: a taken phone number is an error (code
@@ -138,6 +139,13 @@ class SignupForm(allauth_forms.SignupForm):
         return None, get_adapter(request).respond_signup_rejected(request, self)
 
 
+def refuse_taken_email(email: str, *, user=None) -> None:
+    """Raise allauth's "email_taken" error when ``email`` belongs to an account (other than
+    ``user``): see ``UserQuerySet.owning_email``."""
+    if get_user_model().objects.owning_email(email).exclude(pk=getattr(user, "pk", None)).exists():
+        raise get_adapter().validation_error("email_taken")
+
+
 def limit_email_length(field) -> None:
     """Cap an allauth email field at what the database stores (Django allows 320 characters)."""
     field.max_length = EMAIL_MAX_LENGTH
@@ -161,11 +169,30 @@ class LoginForm(allauth_forms.LoginForm):
 
 
 class AddEmailForm(allauth_forms.AddEmailForm):
-    """allauth's "add an email address" form, capped at the stored length (for ACCOUNT_FORMS["add_email"])."""
+    """allauth's "add an email address" form, capped at the stored length (for ACCOUNT_FORMS["add_email"]).
+
+    An address that is another account's is refused. allauth (with enumeration prevention) would
+    list it silently; POST /register already says that an address is taken (409), so saying it
+    here hides nothing.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit_email_length(self.fields["email"])
+
+    def clean_email(self) -> str:
+        refuse_taken_email(self.cleaned_data["email"], user=self.user)
+        return super().clean_email()
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    """allauth's reset request (for ACCOUNT_FORMS["reset_password"]): the link goes to the
+    address's owner only, not to accounts that merely typed the address in unverified."""
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        self.users = list(get_user_model().objects.owning_email(email).filter(is_active=True)[:1])
+        return email
 
 
 class ProfileForm(forms.Form):

@@ -29,6 +29,19 @@ class UserQuerySet(models.QuerySet):
     def with_profile_image(self):
         return self.select_related("profile_image")
 
+    def owning_email(self, email: str):
+        """The accounts whose address ``email`` is: their primary ``email``, or an extra address
+        they verified (listed first). An unverified extra address is only a claim (anyone can
+        type anyone's address): it makes nobody its owner, so it never takes an address from
+        signup nor logs anybody in. The one rule for "this address is taken".
+        """
+        from allauth.account.models import EmailAddress  # allauth's models need ours loaded
+
+        email = email.lower()  # stored lower-case, here and by allauth
+        verified = EmailAddress.objects.filter(email=email, verified=True)
+        owners = self.filter(Q(email=email) | Q(pk__in=verified.values("user_id")))
+        return owners.alias(has_verified=Exists(verified.filter(user=OuterRef("pk")))).order_by("-has_verified", "pk")
+
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
@@ -175,6 +188,13 @@ class UploadQuerySet(models.QuerySet):
     def attachable_by(self, user):
         """``user``'s own uploads that no comment has yet: what they may attach to a comment."""
         return self.filter(owner=user, attachment__isnull=True)
+
+    def unused(self):
+        """Uploads that no comment has and nobody has as their profile image: anonymous uploads
+        nobody claimed, files uploaded (or kept by a preview) and never posted, replaced profile
+        images."""
+        is_profile_image = Exists(User.objects.filter(profile_image=OuterRef("pk")))
+        return self.filter(attachment__isnull=True).exclude(is_profile_image)
 
 
 class Upload(models.Model):

@@ -8,7 +8,8 @@ Bans: ``is_banned_now`` is the one rule for "this account is banned at this mome
 ban whose end has passed no longer counts); every other check reads it.
 
 Who moderates whom (issue 4):
-- roles: only admins set roles, of anyone but themself;
+- roles: only admins set roles, of anyone but themself (admins are peers: one may demote
+  another); the last admin stays;
 - bans and unbans: moderators ban and unban plain users; admins also ban and unban moderators;
   nobody bans an admin (another admin first makes them a user or moderator); nobody bans or
   unbans themself.
@@ -161,12 +162,28 @@ def set_role_refusal(actor, user=None) -> str | None:
     return None
 
 
+def demotion_refusal(user, role_type: str) -> str | None:
+    """Why ``user`` may not be given ``role_type`` whoever asks: the forum keeps an admin."""
+    from users.models import Role, User  # models import this module
+
+    if not user.is_admin or role_type == Role.ADMIN:
+        return None
+    other_admins = User.objects.exclude(pk=user.pk).filter(Q(role_type=Role.ADMIN) | Q(is_superuser=True))
+    if not other_admins.filter(is_active=True).exclude(banned_now_q()).exists():
+        return "The last admin cannot be demoted: make another admin first."
+    return None
+
+
 def can_set_role(actor, user=None) -> bool:
     return set_role_refusal(actor, user) is None
 
 
 def check_set_role(actor, user) -> None:
     _raise_if(set_role_refusal(actor, user))
+
+
+def check_demotion(user, role_type: str) -> None:
+    _raise_if(demotion_refusal(user, role_type))
 
 
 def _raise_if(refusal: str | None) -> None:

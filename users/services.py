@@ -23,7 +23,9 @@ from django.utils.http import base36_to_int
 from forum import moderation
 from forum.models import ModerationAction
 from users.models import Role, User
-from users.permissions import check_ban_user, check_set_role, check_unban_user, has_expired_ban, is_banned_now
+from users.permissions import (
+    check_ban_user, check_demotion, check_set_role, check_unban_user, has_expired_ban, is_banned_now,
+)
 from users.uploads import UploadRejected, claim_profile_image, store_upload
 
 PHONE_TAKEN = "A user is already registered with this phone number."
@@ -263,11 +265,13 @@ def set_role(*, actor, user: User, role_type: str) -> User:
     setting the role a user already has changes nothing and logs nothing.
 
     Raises ``PermissionDenied`` unless ``check_set_role`` allows it (admins only, not on
-    themself); ``ValidationError`` on ``role_type`` when it is not one of the roles.
+    themself) and ``check_demotion`` too (not the last admin);
+    ``ValidationError`` on ``role_type`` when it is not one of the roles.
     """
     check_set_role(actor, user)
     if role_type not in Role.values:
         raise ValidationError({"role_type": [ValidationError(UNKNOWN_ROLE, code="invalid_choice")]})
+    check_demotion(user, role_type)
     previous = user.role_type
     is_staff, is_superuser = staff_flags(role_type)
     if (previous, user.is_staff, user.is_superuser) == (role_type, is_staff, is_superuser):

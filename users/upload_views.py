@@ -13,17 +13,21 @@ bytes behind an id never change, so browsers may keep them for a year (privately
 what one user may read another may not).
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import FileResponse, Http404
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from forum.http_methods import read_only
 from forum.jsonapi import ApiError, api_view, json_response
 from users.models import Upload
 from users.serializers import upload_data
 from users.uploads import (
+    ANONYMOUS_CLAIM_WINDOW,
     UploadRejected,
     download_name,
     max_upload_bytes,
@@ -106,6 +110,33 @@ def _the_uploaded_file(request):
 def _remember_anonymous_upload(request, upload: Upload) -> None:
     remembered = request.session.get(SESSION_KEY, [])
     request.session[SESSION_KEY] = [*remembered, str(upload.id)][-SESSION_REMEMBERED_UPLOADS:]
+
+
+def store_anonymous_upload(request, file) -> Upload:
+    """Store ``file`` for an anonymous visitor as ``POST /uploads`` does: counted against the
+    anonymous upload rate (raises allauth's ``RateLimited``), checked and cleaned by
+    ``store_upload`` (raises ``UploadRejected``), and remembered in the visitor's session, which
+    alone may then read it (``readable_by``) and offer it on the signup page
+    (``anonymous_upload_of_session``)."""
+    _limit_upload_rate(request, None)
+    upload = store_upload(file=file, owner=None)
+    _remember_anonymous_upload(request, upload)
+    return upload
+
+
+def anonymous_upload_of_session(request, upload_id) -> Upload | None:
+    """The anonymous image upload ``upload_id`` if this session made it and it can still be
+    claimed as a profile image (unclaimed, younger than ``ANONYMOUS_CLAIM_WINDOW``), else None."""
+    try:
+        upload_id = uuid.UUID(str(upload_id or "").strip())
+    except ValueError:
+        return None
+    if str(upload_id) not in request.session.get(SESSION_KEY, ()):
+        return None
+    claimable = Upload.objects.filter(
+        owner__isnull=True, width__isnull=False, created_at__gte=timezone.now() - ANONYMOUS_CLAIM_WINDOW
+    )
+    return claimable.filter(pk=upload_id).first()
 
 
 def _readable_uploads(request):

@@ -88,6 +88,7 @@ KEPT_EXTENSIONS_OF_TYPE = {
 THUMBNAIL_BOX = (320, 320)
 NAME_MAX_LENGTH = 200
 ANONYMOUS_CLAIM_WINDOW = timedelta(days=1)
+UNUSED_UPLOAD_MAX_AGE = timedelta(days=1)  # uploaded, never attached nor a profile image
 ACCEPTED_FOR_ANONYMOUS = "an image (JPEG, PNG, GIF or WebP)"
 ACCEPTED_FOR_USERS = "an image (JPEG, PNG, GIF or WebP), a PDF or a UTF-8 text file"
 TEXT_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
@@ -441,17 +442,25 @@ def _parse_upload_id(upload_id) -> uuid.UUID:
 # --- Housekeeping ----------------------------------------------------------------------------
 
 
-def delete_unclaimed_anonymous_uploads(*, older_than: timedelta = ANONYMOUS_CLAIM_WINDOW) -> int:
-    """Delete anonymous uploads nobody claimed within ``older_than``, files included.
+def delete_unused_uploads(*, older_than: timedelta = UNUSED_UPLOAD_MAX_AGE) -> int:
+    """Delete the uploads created more than ``older_than`` ago that are unused
+    (``Upload.objects.unused()``: on no comment, nobody's profile image), whoever uploaded them,
+    files and thumbnails included (after the commit).
 
-    Returns how many were deleted. Meant for a periodic job
-    (``manage.py delete_unclaimed_uploads``).
+    Returns how many were deleted. Meant for a periodic job (``manage.py delete_unclaimed_uploads``).
     """
-    stale = Upload.objects.filter(owner__isnull=True, created_at__lt=timezone.now() - older_than)
-    deleted = 0
-    for upload in stale.iterator():
-        with transaction.atomic():
-            if Upload.objects.filter(pk=upload.pk, owner__isnull=True).delete()[0]:
-                transaction.on_commit(lambda upload=upload: delete_stored_files(upload))
-                deleted += 1
-    return deleted
+    stale = Upload.objects.unused().filter(created_at__lt=timezone.now() - older_than)
+    return sum(_delete_if_unused(pk) for pk in stale.values_list("pk", flat=True).iterator())
+
+
+def _delete_if_unused(pk) -> bool:
+    """Delete the upload ``pk`` if it is still unused once its row is locked: a comment posted
+    meanwhile locks it too (``forum.services.post_comment``), and the check after the lock sees
+    the attachment it committed."""
+    with transaction.atomic():
+        upload = Upload.objects.select_for_update().filter(pk=pk).first()
+        if upload is None or not Upload.objects.unused().filter(pk=pk).exists():
+            return False
+        upload.delete()
+        transaction.on_commit(lambda: delete_stored_files(upload))
+    return True

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from forum.models import Comment, Discussion
-from tests.browser.helpers import choose_new_password, log_in, log_out, request_password_reset, shoot, sign_up
+from tests.browser.helpers import choose_new_password, label, log_in, log_out, request_password_reset, shoot, sign_up
 from tests.browser.test_life_story import write_png
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -92,3 +92,28 @@ def test_sign_up_discuss_edit_delete_and_reset_without_javascript(browser, live_
     ]
     assert [a.name for a in comments[1].attachments.all()] == ["map.png"]
     assert comments[2].replied_to == comments[0]
+
+
+def test_sign_up_keeps_the_chosen_avatar_after_an_error_without_javascript(browser, live_server, tmp_path):
+    picture = write_png(tmp_path / "face.png")
+    page = browser.new_context(base_url=live_server.url, java_script_enabled=False).new_page()
+    form = page.locator("main form")
+
+    page.goto("/accounts/signup/")
+    form.get_by_label(label("Login")).fill("dina")
+    form.get_by_label(label("Email")).fill("dina@example.com")
+    form.get_by_label(label("Password")).fill("no script needed 123")
+    form.get_by_label(label("Password (again)")).fill("no script needed 124")
+    form.get_by_label(label("Profile image")).set_input_files(str(picture))
+    form.get_by_role("button", name="Sign Up").click()
+    expect(form.get_by_text("You must type the same password each time.")).to_be_visible()
+    expect(form.locator(".held-profile-image")).to_have_text(re.compile(r"Profile image: face\.png \(remove"))
+    assert not get_user_model().objects.filter(login="dina").exists()
+
+    # The browser forgot the file; the form did not. Enter in a field signs up (not "remove").
+    form.get_by_label(label("Password")).fill("no script needed 123")
+    form.get_by_label(label("Password (again)")).fill("no script needed 123")
+    form.get_by_label(label("Password (again)")).press("Enter")
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="dina")).to_be_visible()
+    user = get_user_model().objects.get(login="dina")
+    assert user.profile_image is not None and user.profile_image.name == "face.png"

@@ -119,6 +119,17 @@ NOT_ONE_LINE_NAMES = {
     "isolate": "\u2066Tea\u2069 time",
     "right-to-left-mark": "Tea\u200ftime",
     "arabic-letter-mark": "Tea\u061ctime",
+    "hangul-filler-inside": "Tea\u3164time",
+    "zero-width-space": "Tea\u200btime",
+    "byte-order-mark": "\ufeffTea",
+    "soft-hyphen": "Tea\u00adtime",
+    "word-joiner": "Tea\u2060time",
+    "invisible-plus": "Tea\u2064time",
+    "hangul-choseong-filler": "Tea\u115f",
+    "hangul-jungseong-filler": "Tea\u1160",
+    "halfwidth-hangul-filler": "Tea\uffa0",
+    "tag-character": "Tea\U000e0041",
+    "cancel-tag": "Tea\U000e007f",
 }
 NOT_ONE_LINE_MESSAGE = "Discussion names cannot contain line breaks or invisible control characters."
 
@@ -130,6 +141,41 @@ def test_start_discussion_json_refuses_a_name_with_line_breaks_or_invisible_cont
     body = assert_json_error(response, 400, "name")
     assert body["errors"]["name"] == [NOT_ONE_LINE_MESSAGE]
     assert not Discussion.objects.exists()
+
+
+INVISIBLE_ONLY_NAMES = {
+    "hangul-filler": "\u3164",
+    "fillers-and-spaces": " \u3164 \uffa0 ",
+    "joiners": "\u200d\u200c",
+    "braille-blank": "\u2800",
+    "ideographic-space-and-variation-selector": "\u3000\ufe0f",
+}
+
+
+@pytest.mark.parametrize("name", INVISIBLE_ONLY_NAMES.values(), ids=INVISIBLE_ONLY_NAMES.keys())
+def test_start_discussion_json_refuses_a_name_without_visible_characters(logged_in_api_client, name):
+    response = logged_in_api_client.post_json("/discussion", {"name": name})
+
+    body = assert_json_error(response, 400, "name")
+    assert body["errors"]["name"][0] in (NOT_ONE_LINE_MESSAGE, "Discussion names must contain visible characters.")
+    assert not Discussion.objects.exists()
+
+
+def test_start_discussion_html_refuses_a_name_of_a_hangul_filler(logged_in_client):
+    response = logged_in_client.post(reverse("discussion-create"), {"name": "\u3164", "visibility": "public"})
+
+    assert response.status_code == 200
+    assert NOT_ONE_LINE_MESSAGE in response.content.decode()
+    assert not Discussion.objects.exists()
+
+
+def test_start_discussion_json_accepts_an_emoji_zwj_sequence_alone(logged_in_api_client):
+    name = "\U0001f469\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466 \u2764\ufe0f"  # family, red heart
+
+    response = logged_in_api_client.post_json("/discussion", {"name": name})
+
+    assert response.status_code == 201
+    assert Discussion.objects.get().name == name
 
 
 def test_start_discussion_json_accepts_names_in_any_script_with_emoji(logged_in_api_client):

@@ -47,6 +47,18 @@ def test_set_role_demotes_an_admin_out_of_superuser(admin_user, db):
     assert (other_admin.is_staff, other_admin.is_superuser, other_admin.is_admin) == (True, False, False)
 
 
+def test_set_role_keeps_the_last_admin(db):
+    last_admin = UserFactory(login="boss", role_type="admin", is_staff=True)
+    UserFactory(login="banned-admin", role_type="admin", is_staff=True, is_banned=True)
+    actor = UserFactory.build(login="ghost", role_type="admin")  # an admin account about to go
+
+    with pytest.raises(PermissionDenied, match="last admin"):
+        set_role(actor=actor, user=last_admin, role_type="moderator")
+
+    last_admin.refresh_from_db()
+    assert last_admin.role_type == "admin"
+
+
 @pytest.mark.parametrize("actor_name", ["moderator", "user", "other_user"])
 def test_only_admins_set_roles(request, actor_name, other_user):
     actor = request.getfixturevalue(actor_name)

@@ -167,6 +167,11 @@ def test_patch_me_refuses_bad_input(logged_in_api_client, user, body, field):
         ("login", "someone", "login cannot be changed"),
         ("is_banned", True, "is_banned is read-only"),
         ("profile_image", {"id": "0f4b9d0e-7a51-4c8e-9d0a-2b7c1e3f5a60"}, "profile_image_id"),
+        ("id", "0f4b9d0e-7a51-4c8e-9d0a-2b7c1e3f5a60", "id cannot be changed"),
+        ("password", "a-new-Unusual-passphrase-43", "POST /change-password"),
+        ("password1", "a-new-Unusual-passphrase-43", "POST /change-password"),
+        ("old_password", "x", "POST /change-password"),
+        ("new_password", "a-new-Unusual-passphrase-43", "POST /change-password"),
     ],
 )
 def test_patch_me_refuses_a_field_it_does_not_change_and_writes_nothing(logged_in_api_client, user, field, value, says):
@@ -179,6 +184,38 @@ def test_patch_me_refuses_a_field_it_does_not_change_and_writes_nothing(logged_i
     assert (user.firstname, user.email, user.role_type, user.login) == ("Ada", "alice@example.com", "user", "alice")
 
 
+def test_patch_me_with_a_password_leaves_the_password_as_it_was(logged_in_api_client, user, password):
+    response = logged_in_api_client.patch_json("/me", {"password": "a-new-Unusual-passphrase-43"})
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["password"] == ["password cannot be changed here: use POST /change-password."]
+    user.refresh_from_db()
+    assert user.check_password(password)
+
+
+def test_patch_me_accepts_the_users_own_id(logged_in_api_client, user):
+    response = logged_in_api_client.patch_json("/me", {"id": str(user.id), "firstname": "Augusta"})
+
+    assert response.status_code == 200
+    assert response.json()["id"] == str(user.id)
+
+
+@pytest.mark.parametrize("field", ["firstname", "lastname", "middlename"])
+def test_patch_me_refuses_names_of_spaces_and_joiners_only(logged_in_api_client, user, field):
+    response = logged_in_api_client.patch_json("/me", {field: "\u200d \u2800"})
+
+    assert response.status_code == 400
+    assert response.json()["errors"][field] == ["Names must contain visible characters."]
+
+
+def test_patch_me_accepts_names_in_other_scripts_with_joiners(logged_in_api_client, user):
+    response = logged_in_api_client.patch_json("/me", {"firstname": "\u0915\u094d\u200d\u0937", "lastname": "김"})
+
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert (user.firstname, user.lastname) == ("\u0915\u094d\u200d\u0937", "김")
+
+
 def test_patch_me_takes_back_the_whole_object_get_me_gave(logged_in_api_client, user):
     current = logged_in_api_client.get("/me").json()
     response = logged_in_api_client.patch_json("/me", {**current, "firstname": "Augusta"})
@@ -189,7 +226,9 @@ def test_patch_me_takes_back_the_whole_object_get_me_gave(logged_in_api_client, 
     assert user.firstname == "Augusta"
 
 
-@pytest.mark.parametrize("name", ["Ada\nLovelace", "Ada\tLovelace", "Ada \u202eecalevol", "\u2067Ada\u2069"])
+@pytest.mark.parametrize(
+    "name", ["Ada\nLovelace", "Ada\tLovelace", "Ada \u202eecalevol", "\u2067Ada\u2069", "\u3164", "Ada\u200b", "\ufeffAda"]
+)
 @pytest.mark.parametrize("field", ["firstname", "lastname", "middlename"])
 def test_patch_me_refuses_names_with_line_breaks_or_invisible_controls(logged_in_api_client, user, field, name):
     response = logged_in_api_client.patch_json("/me", {field: name})

@@ -115,6 +115,25 @@ def test_register_names_every_missing_field(api_client):
     assert set(response.json()["errors"]) >= {"login", "password", "email"}
 
 
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("role_type", "admin"),
+        ("role_type", "user"),
+        ("is_banned", False),
+        ("is_superuser", True),
+        ("is_staff", True),
+        ("id", "0f4b9d0e-7a51-4c8e-9d0a-2b7c1e3f5a60"),
+    ],
+)
+def test_register_refuses_a_field_a_client_may_not_set(api_client, field, value):
+    response = api_client.post_json("/register", registration(**{field: value}))
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {field: [f"{field} cannot be set when registering."]}
+    assert not User.objects.exists()
+
+
 @pytest.mark.parametrize("field, value", [("login", 123), ("password", ["x"]), ("email", {"a": 1}), ("firstname", True)])
 def test_register_refuses_values_that_are_not_strings(api_client, field, value):
     response = api_client.post_json("/register", registration(**{field: value}))
