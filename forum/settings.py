@@ -250,13 +250,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # How fast one person writes (forum.rate_limits), in allauth's rate syntax, per user; an action
 # left out is not limited. Moderators and admins are not limited. The environment may replace
-# them with a JSON object (bench/run.py lets its one user post hundreds of comments a second).
-WRITE_RATE_LIMITS = json.loads(os.environ.get("WRITE_RATE_LIMITS") or "null") or {
+# them with a JSON object ({} for none; bench/run.py lets its one user post hundreds of comments
+# a second).
+WRITE_RATE_LIMITS = {
     "post_comment": "10/m/user,100/h/user",
     "start_discussion": "3/m/user,20/h/user",
     "invite_participant": "20/m/user",
     "report_comment": "10/m/user",
 }
+if os.environ.get("WRITE_RATE_LIMITS"):
+    WRITE_RATE_LIMITS = json.loads(os.environ["WRITE_RATE_LIMITS"])
 
 # --- Security ------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ out = {
     "allowed_hosts": settings.ALLOWED_HOSTS,
     "media_root": str(settings.MEDIA_ROOT),
     "staticfiles": settings.STORAGES["staticfiles"]["BACKEND"],
+    "write_rate_limits": settings.WRITE_RATE_LIMITS,
 }
 if out["engine"].endswith("sqlite3"):
     with connection.cursor() as cursor:
@@ -45,7 +46,7 @@ print(json.dumps(out))
 
 FORUM_VARIABLES = (
     "DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "BASE_URL", "MEDIA_ROOT",
-    "REDIS_URL", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD",
+    "REDIS_URL", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "WRITE_RATE_LIMITS",
 )
 
 
@@ -113,6 +114,13 @@ def test_settings_email_host_selects_smtp(tmp_path):
 @pytest.mark.parametrize("value, expected", [("true", True), ("1", True), ("off", False), ("", False)])
 def test_settings_debug_flag(tmp_path, value, expected):
     assert load_settings(tmp_path, DEBUG=value)["debug"] is expected
+
+
+def test_settings_write_rate_limits_by_default_replaced_or_none(tmp_path):
+    assert load_settings(tmp_path)["write_rate_limits"]["post_comment"] == "10/m/user,100/h/user"
+    replaced = load_settings(tmp_path, WRITE_RATE_LIMITS='{"post_comment": "5/m/user"}')["write_rate_limits"]
+    assert replaced == {"post_comment": "5/m/user"}
+    assert load_settings(tmp_path, WRITE_RATE_LIMITS="{}")["write_rate_limits"] == {}
 
 
 def test_settings_allowed_hosts_from_a_comma_list(tmp_path):
