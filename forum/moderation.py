@@ -154,10 +154,10 @@ def report_comment(*, reporter, comment: Comment, reason: str) -> Report:
     ``TooManyWrites`` over the reporter's limit (``forum.rate_limits``).
     """
     check_report_comment(reporter, comment)
-    limit_writes(reporter, "report_comment")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [ValidationError(REPORT_REASON_REQUIRED, code="required")]})
+    limit_writes(reporter, "report_comment")
     already = ValidationError(ALREADY_REPORTED, code="already_reported")
     if Report.objects.filter(comment=comment, reporter=reporter, status=Report.Status.OPEN).exists():
         raise already

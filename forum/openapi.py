@@ -34,7 +34,11 @@ LOGIN_MAX_LENGTH = 150
 EMAIL_MAX_LENGTH = 254
 REASON_MAX_LENGTH = 1000
 SESSION_SCHEME = "session"
-ONE_LINE = "One line: no line breaks, tabs or invisible control characters (bidirectional overrides and isolates among them)."
+ONE_LINE = (
+    "One line with at least one visible character: no line breaks, tabs, invisible control or format characters "
+    "(bidirectional overrides and isolates among them; the joiners U+200C and U+200D are allowed) or unassigned "
+    "code points."
+)
 
 # --- Small builders -------------------------------------------------------------------------------
 
@@ -349,7 +353,11 @@ SCHEMAS = {
             "middlename": {"type": ["string", "null"], "maxLength": NAME_MAX_LENGTH, "description": ONE_LINE},
             "profile_image_id": {
                 "anyOf": [UUID, {"type": "null"}],
-                "description": "An image uploaded beforehand with `POST /uploads` (anonymously, in this session).",
+                "description": (
+                    "An image uploaded beforehand with `POST /uploads`, anonymously and in the same session: send "
+                    "the session cookie that `POST /uploads` set. An upload of another session (or none) is refused "
+                    "with 400, as an unknown id is."
+                ),
             },
         },
         ["login", "password", "email"],
@@ -377,7 +385,13 @@ SCHEMAS = {
             "lastname": {"type": "string", "maxLength": NAME_MAX_LENGTH, "description": ONE_LINE},
             "middlename": {"type": "string", "maxLength": NAME_MAX_LENGTH, "description": ONE_LINE},
             "phone_number": {"type": ["string", "null"], "description": '`null` or `""` removes it.'},
-            "profile_image_id": {"anyOf": [UUID, {"type": "null"}], "description": "An upload to use; `null` removes the image."},
+            "profile_image_id": {
+                "anyOf": [UUID, {"type": "null"}],
+                "description": (
+                    "An image upload to use: one's own, or an anonymous one of the same session (cookie); "
+                    "`null` removes the image."
+                ),
+            },
         },
         description=(
             "Only the fields sent change. `id`, `login`, `email`, `role_type`, `is_banned` and `profile_image` "
@@ -595,7 +609,7 @@ ACCOUNT_PATHS = {
                 **errors(
                     (400, "A field is missing or not a string."),
                     (401, "The identity or the password is not correct (one message for both)."),
-                    (403, "The account is banned, or waits for email confirmation."),
+                    (403, "The account is banned or deactivated (said only after the right password), or waits for email confirmation."),
                     415,
                     (429, "Too many logins or failed logins."),
                 ),
@@ -740,7 +754,8 @@ UPLOAD_PATHS = {
             },
             description=(
                 "Logged in: images (JPEG, PNG, GIF, WebP), PDF or UTF-8 text, up to 10 MB. Anonymous: one image "
-                "of at most 2 MB, to name as `profile_image_id` when registering in the same session. Then name "
+                "of at most 2 MB, to name as `profile_image_id` when registering in the same session (keep the session "
+                "cookie this answer sets: only that session may claim it). Then name "
                 "uploads in a comment's `attachments`."
             ),
             parameters=[

@@ -1,7 +1,9 @@
 """How fast one person may write: comments, discussions, invitations and reports.
 
-The services call ``limit_writes`` right after their permission check, so the HTML pages, the
-htmx fragments and the JSON API share one count. It is counted by allauth's cache-based rate
+The services call ``limit_writes`` once a write is known to be allowed and valid (a refused or
+empty comment does not use up the limit; an invitation of an unknown login does, so that logins
+cannot be guessed at speed), so the HTML pages, the htmx fragments and the JSON API share one
+count. It is counted by allauth's cache-based rate
 limiter, as logins, signups and uploads are (``users.api.consume_rate_limit``,
 ``users.upload_views``), per user, at the rates of ``settings.WRITE_RATE_LIMITS`` (allauth's
 syntax: ``"10/m/user,100/h/user"``; an action left out is not limited). Moderators and admins are

@@ -85,12 +85,12 @@ def post_comment(
     _lock_for_posting(discussion)
     check_post_comment(author, discussion)
     check_post_as(author, claimed_author_id)
-    limit_writes(author, "post_comment")
     replied_to = _reply_target(discussion, replied_to_id)
     uploads = _claimable_uploads(author, attachment_ids)
     files = list(files)
     if not text and not uploads and not files:
         raise ValidationError({"comment_text": [ValidationError(EMPTY_COMMENT, code="empty")]})
+    limit_writes(author, "post_comment")  # only a comment that would be posted counts
     with _deleting_files_on_error() as stored:
         uploads += _store_files(author, files, stored)
         comment = Comment.objects.create(

@@ -19,7 +19,7 @@ from forum.admin_base import ModerationAdmin
 from forum.moderation_forms import BanForm
 from users import services
 from users.models import Role, Upload, User
-from users.permissions import banned_now_q, can_ban_users, can_set_role, is_banned_now
+from users.permissions import banned_now_q, can_ban_users, can_set_role, deactivation_refusal, is_banned_now
 from users.validators import validate_new_login
 
 admin.site.unregister(Group)
@@ -43,9 +43,23 @@ class UserCreationAdminForm(NewLoginMixin, AdminUserCreationForm):
 
 
 class UserChangeAdminForm(NewLoginMixin, UserChangeForm):
+    """The user's form. Unticking "Active" is refused on one's own account and on the last active
+    admin (``deactivation_refusal``). The admin's change view validates and saves in one
+    transaction, in which ``demotion_refusal`` locks the admins' rows."""
+
+    actor = None  # the admin using the form, set by ``UserAdmin.get_form``
+
     class Meta(UserChangeForm.Meta):
         model = User
         field_classes = {}
+
+    def clean_is_active(self):
+        is_active = self.cleaned_data["is_active"]
+        if not is_active and self.instance.pk and "is_active" in self.changed_data:
+            refusal = deactivation_refusal(self.actor, self.instance)
+            if refusal:
+                raise ValidationError(refusal, code="deactivation_refused")
+        return is_active
 
 
 class BannedNowFilter(admin.SimpleListFilter):
@@ -90,6 +104,11 @@ class UserAdmin(ModerationAdmin, DjangoUserAdmin):
         "role_type", "is_staff", "is_superuser", "is_banned", "banned_until", "ban_reason", "last_login", "date_joined",
     )
     actions = ["ban_users", "unban_users", "make_users", "make_moderators", "make_admins"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)  # a new class on every call
+        form.actor = request.user
+        return form
 
     @admin.display(boolean=True, description="Banned")
     def banned(self, user):

@@ -21,6 +21,7 @@ from users import services
 from users.forms import ProfileForm, SignupForm, add_refusal, error_codes, has_taken_error
 from users.permissions import check_log_in
 from users.serializers import user_data
+from users.upload_views import session_anonymous_upload_ids
 from users.uploads import UploadRejected
 
 INVALID_FIELDS = "The request has invalid fields."
@@ -137,8 +138,9 @@ def retry_after_seconds(action: str) -> int:
 def register(request):
     """POST /register: allauth's signup with the seed's fields; 201 and the user, logged in.
 
-    400 for invalid fields or a weak password, 409 when the login, email or phone number is
-    taken, 429 over allauth's signup limit.
+    400 for invalid fields or a weak password (or a ``profile_image_id`` that is not an image
+    uploaded by this session with ``POST /uploads``: the same 400 as an unknown id), 409 when
+    the login, email or phone number is taken, 429 over allauth's signup limit.
     """
     if not get_adapter(request).is_open_for_signup(request):
         raise ApiError(403, "Sign-up is closed.")
@@ -162,8 +164,9 @@ def login(request):
     """POST /login: identity (email, phone number in any common format, or login) and password.
 
     200 and the user, with the session cookie. 401 with one message whether the identity is
-    unknown or the password wrong; 403 for a banned user (refused by the adapter's pre_login,
-    no session) or a login that waits for email verification; 429 over allauth's limits.
+    unknown or the password wrong; 403 for a banned or deactivated account (refused by the
+    adapter's pre_login, no session; the reason only after the right password) or a login that
+    waits for email verification; 429 over allauth's limits.
     """
     consume_rate_limit(request, "login")
     form = allauth_form("login", LoginForm)(data=form_data(request.json, LOGIN_FIELDS), request=request)
@@ -296,7 +299,9 @@ def _update_profile(request) -> None:
     if not form.is_valid():
         raise invalid(form, PROFILE_FIELDS)
     try:
-        services.update_profile(user=user, **form.profile_changes())
+        services.update_profile(
+            user=user, anonymous_upload_ids=session_anonymous_upload_ids(request), **form.profile_changes()
+        )
     except (ValidationError, UploadRejected) as error:
         user.refresh_from_db()
         add_refusal(form, error)

@@ -14,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 
-from forum.validators import validate_person_name
+from forum.validators import NO_VISIBLE_CHARACTERS_MESSAGE, validate_person_name
 from users import services
+from users.upload_views import session_anonymous_upload_ids
 from users.uploads import UploadRejected
 
 NAME_MAX_LENGTH = 150
@@ -25,8 +26,19 @@ TAKEN_CODES = frozenset({"username_taken", "email_taken", "phone_taken", "taken"
 TAKEN = "That login, email address or phone number is already taken."
 
 
+class NameField(forms.CharField):
+    """A person's name, without its surrounding spaces. Empty ("") clears the name; a name of only
+    spaces (NBSP and U+3000 among them) is refused instead of being cleared."""
+
+    def to_python(self, value):
+        name = super().to_python(value)
+        if not name and value not in self.empty_values:
+            raise ValidationError(NO_VISIBLE_CHARACTERS_MESSAGE.format(what="Names"), code="no_visible_characters")
+        return name
+
+
 def name_field(label: str) -> forms.CharField:
-    return forms.CharField(label=label, max_length=NAME_MAX_LENGTH, required=False, validators=[validate_person_name])
+    return NameField(label=label, max_length=NAME_MAX_LENGTH, required=False, validators=[validate_person_name])
 
 
 def error_codes(form) -> set[str]:
@@ -122,6 +134,7 @@ class SignupForm(allauth_forms.SignupForm):
             phone_number=user.phone_number,
             image_file=self.cleaned_data.get("profile_image"),
             image_id=self.cleaned_data.get("profile_image_id"),
+            anonymous_upload_ids=session_anonymous_upload_ids(request),
         )
 
     def try_save(self, request):

@@ -9,7 +9,7 @@ ban whose end has passed no longer counts); every other check reads it.
 
 Who moderates whom (issue 4):
 - roles: only admins set roles, of anyone but themself (admins are peers: one may demote
-  another); the last admin stays;
+  another); the last active admin stays (``demotion_refusal``: neither demoted nor deactivated);
 - bans and unbans: moderators ban and unban plain users; admins also ban and unban moderators;
   nobody bans an admin (another admin first makes them a user or moderator); nobody bans or
   unbans themself.
@@ -67,11 +67,18 @@ def can_see_contact_details(viewer, user) -> bool:
     return viewer.pk == user.pk or viewer.is_moderator
 
 
+ACCOUNT_DEACTIVATED = "This account is deactivated: it cannot log in."
+
+
 def log_in_refusal(user) -> str | None:
     """Why ``user`` (whose password was right) may not log in, or None when they may.
-    For a banned user: that they are banned, until when, and why."""
+    For a banned user: that they are banned, until when, and why; for a deactivated account
+    (``is_active`` unticked in the admin): that it is deactivated. Only ever asked after the
+    password was checked, so it tells nothing to someone who does not know it."""
     if is_banned_now(user):
         return f"This account is {ban_description(user)}: it cannot log in."
+    if not user.is_active:
+        return ACCOUNT_DEACTIVATED
     return None
 
 
@@ -162,16 +169,39 @@ def set_role_refusal(actor, user=None) -> str | None:
     return None
 
 
+LAST_ADMIN = "The last admin cannot be demoted or deactivated: make another active admin first."
+
+
 def demotion_refusal(user, role_type: str) -> str | None:
-    """Why ``user`` may not be given ``role_type`` whoever asks: the forum keeps an admin."""
+    """Why ``user`` may not be given ``role_type`` (or be deactivated, which the admin's user
+    form asks as a demotion to a plain user) whoever asks: the forum keeps an active admin.
+
+    Call it inside the transaction that then writes (``set_role`` is atomic, and so is the
+    Django admin's change form): the rows of every admin are locked (``select_for_update``, in
+    one order, on databases that lock rows) before the others are counted, so two admins who
+    demote or deactivate each other at the same moment are served one after the other, and the
+    second sees that the first left only them.
+    """
     from users.models import Role, User  # models import this module
 
     if not user.is_admin or role_type == Role.ADMIN:
         return None
-    other_admins = User.objects.exclude(pk=user.pk).filter(Q(role_type=Role.ADMIN) | Q(is_superuser=True))
-    if not other_admins.filter(is_active=True).exclude(banned_now_q()).exists():
-        return "The last admin cannot be demoted: make another admin first."
+    admins = User.objects.filter(Q(role_type=Role.ADMIN) | Q(is_superuser=True))
+    list(admins.select_for_update().order_by("pk").values_list("pk", flat=True))  # lock, then count
+    if not admins.exclude(pk=user.pk).filter(is_active=True).exclude(banned_now_q()).exists():
+        return LAST_ADMIN
     return None
+
+
+def deactivation_refusal(actor, user) -> str | None:
+    """Why ``actor`` may not deactivate ``user``'s account (untick "Active" in the Django admin):
+    not their own, and not the last active admin (``demotion_refusal``, the same rule as for
+    roles). Like ``demotion_refusal``, call it in the transaction that writes."""
+    from users.models import Role  # models import this module
+
+    if actor is not None and actor.pk == user.pk:
+        return "You cannot deactivate your own account: ask another admin."
+    return demotion_refusal(user, Role.USER)
 
 
 def can_set_role(actor, user=None) -> bool:

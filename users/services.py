@@ -49,12 +49,14 @@ def update_profile(
     image_file=None,
     image_id=None,
     remove_image: bool = False,
+    anonymous_upload_ids=(),
 ):
     """Set ``user``'s names, phone number (E.164 or None) and avatar; return the user.
 
     The avatar: ``image_file`` is stored as a new upload owned by the user; ``image_id`` names an
-    upload to claim (an anonymous image upload, or the user's own image); ``remove_image``
-    clears it; with none of these it stays. A changed phone number is unverified.
+    upload to claim (the user's own image, or an anonymous image upload of the client's session:
+    its id must be among ``anonymous_upload_ids``, see ``users.uploads.claim_profile_image``);
+    ``remove_image`` clears it; with none of these it stays. A changed phone number is unverified.
 
     Errors, with no row written: ``UploadRejected`` when the file breaks the upload rules or is
     not an image; ``ValidationError`` code ``invalid_upload`` when the id cannot be claimed;
@@ -66,7 +68,9 @@ def update_profile(
     if remove_image:
         user.profile_image = None
     elif image_file is not None or image_id is not None:
-        user.profile_image = _avatar_upload(user=user, image_file=image_file, image_id=image_id)
+        user.profile_image = _avatar_upload(
+            user=user, image_file=image_file, image_id=image_id, anonymous_upload_ids=anonymous_upload_ids
+        )
     try:
         with transaction.atomic():
             user.save(
@@ -77,10 +81,10 @@ def update_profile(
     return user
 
 
-def _avatar_upload(*, user, image_file, image_id):
+def _avatar_upload(*, user, image_file, image_id, anonymous_upload_ids):
     """The upload to use as ``user``'s avatar: ``image_file`` stored, or ``image_id`` claimed."""
     if image_file is None:
-        return claim_profile_image(upload_id=image_id, user=user)
+        return claim_profile_image(upload_id=image_id, user=user, anonymous_upload_ids=anonymous_upload_ids)
     upload = store_upload(file=image_file, owner=user)
     if not upload.is_image:  # store_upload also takes documents from logged-in owners
         raise UploadRejected(415, "The profile image must be a JPEG, PNG, GIF or WebP image.")

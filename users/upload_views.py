@@ -20,15 +20,14 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import FileResponse, Http404
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from forum.http_methods import read_only
 from forum.jsonapi import ApiError, api_view, json_response
 from users.models import Upload
 from users.serializers import upload_data
 from users.uploads import (
-    ANONYMOUS_CLAIM_WINDOW,
     UploadRejected,
+    claimable_anonymous_uploads,
     download_name,
     max_upload_bytes,
     store_upload,
@@ -124,23 +123,27 @@ def store_anonymous_upload(request, file) -> Upload:
     return upload
 
 
+def session_anonymous_upload_ids(request) -> list[str]:
+    """The ids of the anonymous uploads this session made (the latest ``SESSION_REMEMBERED_UPLOADS``):
+    what it alone may read and claim. Callers pass them to ``readable_by`` and to
+    ``users.uploads.claim_profile_image`` (as ``anonymous_upload_ids``)."""
+    return list(request.session.get(SESSION_KEY, ()))
+
+
 def anonymous_upload_of_session(request, upload_id) -> Upload | None:
-    """The anonymous image upload ``upload_id`` if this session made it and it can still be
-    claimed as a profile image (unclaimed, younger than ``ANONYMOUS_CLAIM_WINDOW``), else None."""
+    """The anonymous image upload ``upload_id`` if this session may still claim it as a profile
+    image (``claimable_anonymous_uploads``: this session made it, unclaimed, younger than
+    ``ANONYMOUS_CLAIM_WINDOW``), else None."""
     try:
         upload_id = uuid.UUID(str(upload_id or "").strip())
     except ValueError:
         return None
-    if str(upload_id) not in request.session.get(SESSION_KEY, ()):
-        return None
-    claimable = Upload.objects.filter(
-        owner__isnull=True, width__isnull=False, created_at__gte=timezone.now() - ANONYMOUS_CLAIM_WINDOW
-    )
-    return claimable.filter(pk=upload_id).first()
+    claimable = claimable_anonymous_uploads(session_anonymous_upload_ids(request))
+    return claimable.filter(pk=upload_id, width__isnull=False).first()
 
 
 def _readable_uploads(request):
-    return Upload.objects.readable_by(request.user, anonymous_upload_ids=request.session.get(SESSION_KEY, ()))
+    return Upload.objects.readable_by(request.user, anonymous_upload_ids=session_anonymous_upload_ids(request))
 
 
 @read_only

@@ -405,27 +405,49 @@ def download_name(upload: Upload, *, thumbnail: bool = False) -> str:
 # --- Claiming a profile image ----------------------------------------------------------------
 
 
-def claim_profile_image(*, upload_id, user: User) -> Upload:
+def claimable_anonymous_uploads(anonymous_upload_ids):
+    """The anonymous uploads that a client may still claim: those among ``anonymous_upload_ids``
+    (the ids its session made, see ``users.upload_views.session_anonymous_upload_ids``) that
+    nobody has claimed yet and that are younger than ``ANONYMOUS_CLAIM_WINDOW``.
+
+    The one rule of who may claim an anonymous upload: only the session that uploaded it, so an
+    id seen elsewhere (e.g. in a signup page) is worth nothing to another client.
+    """
+    return Upload.objects.filter(
+        owner__isnull=True,
+        pk__in=[pk for pk in map(_uuid_or_none, anonymous_upload_ids) if pk is not None],
+        created_at__gte=timezone.now() - ANONYMOUS_CLAIM_WINDOW,
+    )
+
+
+def claim_profile_image(*, upload_id, user: User, anonymous_upload_ids=()) -> Upload:
     """The image upload ``upload_id``, made ``user``'s own, for use as their profile image.
 
-    Accepts the user's own image, or an anonymous image uploaded less than
-    ``ANONYMOUS_CLAIM_WINDOW`` ago and not yet claimed: claiming sets its owner to ``user`` with
-    a conditional UPDATE, so of two concurrent claims exactly one wins. Does not change
-    ``user.profile_image``; the caller saves that. Raises ``ValidationError`` (code
-    ``invalid_upload``) for a malformed or unknown id, someone else's upload (the same message
-    as unknown: it does not reveal that the upload exists), or an upload that is not an image.
+    Accepts the user's own image, or an anonymous image that ``claimable_anonymous_uploads``
+    allows: one uploaded by this client's session (its id among ``anonymous_upload_ids``, which
+    the caller reads from the session), less than ``ANONYMOUS_CLAIM_WINDOW`` ago, not yet
+    claimed. Claiming sets its owner to ``user`` with a conditional UPDATE, so of two concurrent
+    claims exactly one wins. Does not change ``user.profile_image``; the caller saves that.
+    Raises ``ValidationError`` (code ``invalid_upload``) for a malformed or unknown id, someone
+    else's upload or an anonymous upload of another session (the same message as unknown: it
+    does not reveal that the upload exists), or an upload that is not an image.
     """
     pk = _parse_upload_id(upload_id)
     with transaction.atomic():
-        Upload.objects.filter(
-            pk=pk, owner__isnull=True, created_at__gte=timezone.now() - ANONYMOUS_CLAIM_WINDOW
-        ).update(owner=user)
+        claimable_anonymous_uploads(anonymous_upload_ids).filter(pk=pk).update(owner=user)
         upload = Upload.objects.filter(pk=pk, owner=user).first()
         if upload is None:
             raise ValidationError("There is no such upload of yours.", code="invalid_upload")
         if not upload.is_image:
             raise ValidationError("The profile image must be an image upload.", code="invalid_upload")
     return upload
+
+
+def _uuid_or_none(upload_id) -> uuid.UUID | None:
+    try:
+        return _parse_upload_id(upload_id)
+    except ValidationError:
+        return None
 
 
 def _parse_upload_id(upload_id) -> uuid.UUID:

@@ -22,7 +22,7 @@ from forum.http_methods import form_page, read_only
 from users import api, services
 from users.forms import ProfileForm, add_refusal
 from users.permissions import can_see_contact_details
-from users.upload_views import anonymous_upload_of_session, store_anonymous_upload
+from users.upload_views import anonymous_upload_of_session, session_anonymous_upload_ids, store_anonymous_upload
 from users.uploads import UploadRejected
 
 RESET_TEMPLATE = "account/password_reset_from_key.html"
@@ -104,7 +104,9 @@ def profile_edit(request):
     )
     if form.is_bound and form.is_valid():
         try:
-            services.update_profile(user=user, **form.profile_changes())
+            services.update_profile(
+                user=user, anonymous_upload_ids=session_anonymous_upload_ids(request), **form.profile_changes()
+            )
         except (ValidationError, UploadRejected) as error:
             user.refresh_from_db()
             add_refusal(form, error)

@@ -100,7 +100,8 @@ def make_forum_content(*, member) -> ForumContent:
     author = UserFactory(login="augusta", email="augusta@example.com", phone_number="+14155550123")
     avatar = store_upload(file=uploaded("augusta.png", make_image_bytes("PNG")), owner=None)
     user_services.update_profile(
-        user=author, firstname="Ada", middlename="", lastname="Lovelace", phone_number=author.phone_number, image_id=avatar.id
+        user=author, firstname="Ada", middlename="", lastname="Lovelace", phone_number=author.phone_number,
+        image_id=avatar.id, anonymous_upload_ids=[avatar.id],  # as if uploaded in the author's session
     )
     moderator = UserFactory(login="grace", email="grace@example.com", role_type="moderator")
 

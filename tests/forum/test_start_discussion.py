@@ -1,10 +1,11 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from forum.models import Comment, Discussion, Participant, Visibility
 from forum.services import start_discussion
+from forum.validators import validate_discussion_name
 from tests.factories import UserFactory
 from tests.forum.helpers import USER_KEYS, api_client_for, assert_discussion_shape, assert_json_error
 
@@ -130,6 +131,40 @@ NOT_ONE_LINE_NAMES = {
     "halfwidth-hangul-filler": "Tea\uffa0",
     "tag-character": "Tea\U000e0041",
     "cancel-tag": "Tea\U000e007f",
+    # Format characters (Cf), inside a name and alone.
+    "mongolian-vowel-separator": "Tea\u180etime",
+    "mongolian-vowel-separator-alone": "\u180e",
+    "inhibit-symmetric-swapping": "Tea\u206atime",
+    "activate-symmetric-swapping": "Tea\u206btime",
+    "inhibit-arabic-form-shaping": "Tea\u206ctime",
+    "activate-arabic-form-shaping": "Tea\u206dtime",
+    "national-digit-shapes": "Tea\u206etime",
+    "nominal-digit-shapes": "\u206f",
+    "interlinear-annotation-anchor": "Tea\ufff9time",
+    "interlinear-annotation-separator": "Tea\ufffatime",
+    "interlinear-annotation-terminator": "\ufffb",
+    "arabic-number-sign": "Tea\u0600time",
+    "arabic-number-sign-alone": "\u0600",
+    "shorthand-format-letter-overlap": "Tea\U0001bca0time",
+    "musical-symbol-begin-beam": "Tea\U0001d173time",
+    "egyptian-hieroglyph-vertical-joiner": "Tea\U00013430time",
+    "kaithi-number-sign": "Tea\U000110bdtime",
+    "kaithi-number-sign-alone": "\U000110bd",
+    "language-tag": "Tea\U000e0001",
+    # Khmer inherent vowels: marks that show nothing, refused anywhere.
+    "khmer-vowel-inherent-aq": "Tea\u17b4time",
+    "khmer-vowel-inherent-aa-alone": "\u17b5",
+    # Unassigned (Cn) and private use (Co). (The JSON views refuse a lone surrogate, Cs, as not
+    # Unicode text before any form: see the test of the validator below.)
+    "unassigned-u2065": "Tea\u2065time",
+    "unassigned-u2065-alone": "\u2065",
+    "noncharacter-uffff": "Tea\uffff",
+    "private-use": "Tea\ue000",
+    # Tags that do not make a subdivision flag: not after the black flag, upper case (hidden
+    # text), no cancel tag.
+    "tags-after-a-letter": "Tea\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+    "upper-case-tags-after-the-flag": "\U0001f3f4\U000e0048\U000e0049\U000e0044\U000e0045\U000e007f",
+    "flag-tags-without-cancel-tag": "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067",
 }
 NOT_ONE_LINE_MESSAGE = "Discussion names cannot contain line breaks or invisible control characters."
 
@@ -143,12 +178,32 @@ def test_start_discussion_json_refuses_a_name_with_line_breaks_or_invisible_cont
     assert not Discussion.objects.exists()
 
 
+@pytest.mark.parametrize("name", ["Tea\ud800", "\udfff"], ids=["inside", "alone"])
+def test_discussion_name_validator_refuses_a_lone_surrogate(name):
+    with pytest.raises(ValidationError) as refusal:
+        validate_discussion_name(name)
+
+    assert refusal.value.messages == [NOT_ONE_LINE_MESSAGE]
+
+
 INVISIBLE_ONLY_NAMES = {
     "hangul-filler": "\u3164",
     "fillers-and-spaces": " \u3164 \uffa0 ",
     "joiners": "\u200d\u200c",
     "braille-blank": "\u2800",
     "ideographic-space-and-variation-selector": "\u3000\ufe0f",
+}
+# Marks, spaces and joiners only: no letter, number, punctuation or symbol.
+NOTHING_VISIBLE_NAMES = {
+    "combining-acute-accent": "\u0301",
+    "combining-accents-and-spaces": " \u0301 \u0301 ",
+    "variation-selector-17": "\U000e0100",
+    "variation-selector-256": "\U000e01ef",
+    "mongolian-free-variation-selector": "\u180b",
+    "variation-selector-16": "\ufe0f",
+    "combining-grapheme-joiner": "\u034f",
+    "joiners-and-braille-blank": "\u200d \u2800",
+    "enclosing-keycap-alone": "\u20e3",
 }
 
 
@@ -159,6 +214,45 @@ def test_start_discussion_json_refuses_a_name_without_visible_characters(logged_
     body = assert_json_error(response, 400, "name")
     assert body["errors"]["name"][0] in (NOT_ONE_LINE_MESSAGE, "Discussion names must contain visible characters.")
     assert not Discussion.objects.exists()
+
+
+@pytest.mark.parametrize("name", NOTHING_VISIBLE_NAMES.values(), ids=NOTHING_VISIBLE_NAMES.keys())
+def test_start_discussion_json_refuses_a_name_of_marks_and_spaces_only(logged_in_api_client, name):
+    response = logged_in_api_client.post_json("/discussion", {"name": name})
+
+    body = assert_json_error(response, 400, "name")
+    assert body["errors"]["name"] == ["Discussion names must contain visible characters."]
+    assert not Discussion.objects.exists()
+
+
+VISIBLE_NAMES = {
+    "emoji-zwj-sequence": "\U0001f469\u200d\U0001f4bb",  # woman technologist
+    "keycaps": "#\ufe0f\u20e3 1\ufe0f\u20e3",
+    "regional-indicator-flag": "\U0001f1ec\U0001f1e7",
+    "flag-of-england": "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+    "flag-of-scotland": "Tea \U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",
+    "flag-of-wales": "\U0001f3f4\U000e0067\U000e0062\U000e0077\U000e006c\U000e0073\U000e007f",
+    "black-flag-alone": "\U0001f3f4",
+    "cjk": "你好 世界",
+    "cjk-ideographic-variation-sequence": "\u845b\U000e0100",
+    "arabic": "مرحبا",
+    "hebrew": "שלום",
+    "devanagari-with-zwj": "\u0915\u094d\u200d\u0937",
+    "korean": "안녕하세요",
+    "thai": "สวัสดี",
+    "persian-with-zwnj": "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+    "mongolian-with-free-variation-selector": "\u1820\u180b",
+    "combining-accent": "Cafe\u0301",
+    "ideographic-and-no-break-spaces-inside": "Tea\u3000for\u00a0two",
+}
+
+
+@pytest.mark.parametrize("name", VISIBLE_NAMES.values(), ids=VISIBLE_NAMES.keys())
+def test_start_discussion_json_accepts_names_in_any_script_and_emoji(logged_in_api_client, name):
+    response = logged_in_api_client.post_json("/discussion", {"name": name})
+
+    assert response.status_code == 201
+    assert Discussion.objects.get().name == name
 
 
 def test_start_discussion_html_refuses_a_name_of_a_hangul_filler(logged_in_client):

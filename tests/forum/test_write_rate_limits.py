@@ -110,6 +110,24 @@ def test_a_limit_per_ip_is_a_configuration_error(settings, user, discussion):
 # --- JSON: 429 with Retry-After ------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("refused", [{"comment_text": "   "}, {"comment_text": "Hi", "replied_message": "0f4b9d0e-7a51-4c8e-9d0a-2b7c1e3f5a60"}])
+def test_refused_comments_do_not_use_up_the_limit(small_limits, user, discussion, refused):
+    client = api_client_for(user)
+    for _ in range(5):
+        assert client.post_json(f"/{discussion.id}/comments", refused).status_code == 400
+
+    assert client.post_json(f"/{discussion.id}/comments", {"comment_text": "At last"}).status_code == 201
+
+
+def test_a_blank_report_does_not_use_up_the_limit(small_limits, user, discussion, other_user):
+    comment = CommentFactory(discussion=discussion, author=other_user)
+    client = api_client_for(user)
+    for _ in range(3):
+        assert client.post_json(f"/comments/{comment.id}/report", {"reason": "  "}).status_code == 400
+
+    assert client.post_json(f"/comments/{comment.id}/report", {"reason": "Spam"}).status_code == 201
+
+
 def test_comment_json_answers_429_with_retry_after_and_stores_nothing(user, discussion):
     client = api_client_for(user)
     for number in range(10):

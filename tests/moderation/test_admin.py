@@ -288,3 +288,60 @@ def test_uploads_admin_is_for_admins_and_read_only(admin_client_logged_in):
 def test_discussions_are_not_added_in_the_admin(admin_client_logged_in):
     assert admin_client_logged_in.get("/admin/forum/discussion/add/").status_code == 403
     assert Discussion.objects.count() == 0
+
+
+# --- Deactivating accounts in the user form ---------------------------------------------------------
+
+
+def user_form_data(user, **changes):
+    """What the admin's user form posts for ``user``, "Active" ticked unless changed."""
+    data = {
+        "login": user.login, "email": user.email, "firstname": user.firstname, "middlename": user.middlename,
+        "lastname": user.lastname, "phone_number": user.phone_number or "", "is_active": "on",
+    }
+    data.update(changes)
+    return {name: value for name, value in data.items() if value is not None}
+
+
+def test_user_form_refuses_deactivating_ones_own_account(admin_client_logged_in, admin_user):
+    UserFactory(login="boss", role_type="admin", is_staff=True, is_superuser=True)  # not the last admin
+
+    response = admin_client_logged_in.post(f"{USERS}{admin_user.pk}/change/", user_form_data(admin_user, is_active=None))
+
+    assert response.status_code == 200
+    assert "You cannot deactivate your own account" in response.content.decode()
+    admin_user.refresh_from_db()
+    assert admin_user.is_active
+
+
+def test_user_form_refuses_deactivating_the_last_active_admin(rf, db):
+    from django.contrib.admin import site
+
+    last_admin = UserFactory(login="boss", role_type="admin", is_staff=True, is_superuser=True)
+    UserFactory(login="gone-admin", role_type="admin", is_staff=True, is_superuser=True, is_active=False)
+    request = rf.post("/")
+    request.user = UserFactory.build(login="ghost", role_type="admin", is_superuser=True)  # an admin about to go
+    form_class = site._registry[User].get_form(request, last_admin)
+
+    form = form_class(user_form_data(last_admin, is_active=None), instance=last_admin)
+
+    assert not form.is_valid()
+    assert "last admin" in form.errors["is_active"][0]
+
+
+def test_user_form_deactivates_another_admin_when_an_active_admin_stays(admin_client_logged_in, admin_user):
+    boss = UserFactory(login="boss", role_type="admin", is_staff=True, is_superuser=True)
+
+    response = admin_client_logged_in.post(f"{USERS}{boss.pk}/change/", user_form_data(boss, is_active=None))
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    boss.refresh_from_db()
+    assert not boss.is_active
+
+
+def test_user_form_deactivates_a_plain_user(admin_client_logged_in, user):
+    response = admin_client_logged_in.post(f"{USERS}{user.pk}/change/", user_form_data(user, is_active=None))
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user.refresh_from_db()
+    assert not user.is_active

@@ -199,3 +199,27 @@ def test_profile_shows_the_role_control_to_admins_only(client, admin_user, moder
 
     client.force_login(user)
     assert 'id="user-moderation"' not in client.get("/u/mod/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_set_role_locks_the_admin_rows_in_its_transaction(monkeypatch):
+    """Two admins demoting each other at once: the second waits for the first's row locks, then
+    sees that only it is left (PostgreSQL locks with SELECT ... FOR UPDATE; SQLite ignores it)."""
+    from django.db import connection
+    from django.db.models import QuerySet
+
+    actor = UserFactory(login="root", role_type="admin", is_staff=True, is_superuser=True)
+    other_admin = UserFactory(login="boss", role_type="admin", is_staff=True, is_superuser=True)
+    locks = []
+    select_for_update = QuerySet.select_for_update
+
+    def spy(queryset, *args, **kwargs):
+        locks.append((queryset.model, connection.in_atomic_block))
+        return select_for_update(queryset, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+
+    set_role(actor=actor, user=other_admin, role_type="moderator")
+
+    assert locks and all(in_transaction for _, in_transaction in locks)
+    assert {model.__name__ for model, _ in locks} == {"User"}

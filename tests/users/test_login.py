@@ -63,6 +63,31 @@ def test_login_does_not_reveal_a_ban_without_the_right_password(api_client, bann
     assert response.status_code == 401
 
 
+def test_login_refuses_a_deactivated_account_with_its_own_403_and_no_session(api_client, user, password):
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+    response = api_client.post_json("/login", {"identity": "alice", "password": password})
+
+    assert response.status_code == 403
+    message = response.json()["message"]
+    assert "deactivated" in message
+    assert "email" not in message
+    assert SESSION_KEY not in api_client.session
+    assert not is_logged_in(api_client)
+
+
+def test_login_does_not_reveal_a_deactivated_account_without_the_right_password(api_client, user, password):
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+    wrong_password = api_client.post_json("/login", {"identity": "alice", "password": "not-" + password})
+    unknown_login = api_client.post_json("/login", {"identity": "nobody", "password": password})
+
+    assert wrong_password.status_code == 401
+    assert wrong_password.json() == unknown_login.json()
+
+
 def test_login_waiting_for_email_verification_answers_403_without_session(api_client, user, password, settings):
     settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 
@@ -182,6 +207,17 @@ def test_login_in_html_shows_the_error_on_the_form(client, user):
 
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_login_in_html_refuses_a_deactivated_account_with_a_message(client, user, password):
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+    response = client.post("/accounts/login/", {"login": "alice", "password": password}, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/accounts/login/"
+    assert "This account is deactivated" in response.content.decode()
     assert SESSION_KEY not in client.session
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.conftest import make_image_bytes
+from tests.conftest import JsonClient, make_image_bytes
 from users.models import Upload, User
 
 pytestmark = pytest.mark.django_db
@@ -83,10 +83,22 @@ def test_patch_me_answers_409_for_someone_elses_phone_number(logged_in_api_clien
     assert "phone_number" in response.json()["errors"]
 
 
-def test_patch_me_claims_an_anonymous_upload_as_profile_image(logged_in_api_client, user, make_upload):
-    upload = make_upload()
+def upload_anonymously(client) -> Upload:
+    uploaded = client.post(
+        "/uploads",
+        {"file": SimpleUploadedFile("me.png", make_image_bytes("PNG"))},
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert uploaded.status_code == 201, uploaded.content
+    return Upload.objects.get(pk=uploaded.json()["id"])
 
-    response = logged_in_api_client.patch_json("/me", {"profile_image_id": str(upload.id)})
+
+def test_patch_me_claims_an_anonymous_upload_of_this_session_as_profile_image(user):
+    client = JsonClient()
+    upload = upload_anonymously(client)  # before logging in: the session keeps its uploads
+    client.force_login(user)
+
+    response = client.patch_json("/me", {"profile_image_id": str(upload.id)})
 
     assert response.status_code == 200
     assert response.json()["profile_image"]["id"] == str(upload.id)
@@ -94,6 +106,19 @@ def test_patch_me_claims_an_anonymous_upload_as_profile_image(logged_in_api_clie
     assert upload.owner == user
     user.refresh_from_db()
     assert user.profile_image == upload
+
+
+def test_patch_me_refuses_an_anonymous_upload_of_another_session(logged_in_api_client, user):
+    upload = upload_anonymously(JsonClient())
+
+    response = logged_in_api_client.patch_json("/me", {"profile_image_id": str(upload.id)})
+
+    assert response.status_code == 400
+    assert "profile_image_id" in response.json()["errors"]
+    upload.refresh_from_db()
+    assert upload.owner is None
+    user.refresh_from_db()
+    assert user.profile_image is None
 
 
 def test_patch_me_takes_an_own_image_upload(logged_in_api_client, user, make_upload):
@@ -226,17 +251,101 @@ def test_patch_me_takes_back_the_whole_object_get_me_gave(logged_in_api_client, 
     assert user.firstname == "Augusta"
 
 
-@pytest.mark.parametrize(
-    "name", ["Ada\nLovelace", "Ada\tLovelace", "Ada \u202eecalevol", "\u2067Ada\u2069", "\u3164", "Ada\u200b", "\ufeffAda"]
-)
+INVISIBLE_IN_NAMES = {
+    "line-break": "Ada\nLovelace",
+    "tab": "Ada\tLovelace",
+    "right-to-left-override": "Ada \u202eecalevol",
+    "first-strong-isolate": "\u2067Ada\u2069",
+    "hangul-filler": "\u3164",
+    "zero-width-space": "Ada\u200b",
+    "byte-order-mark": "\ufeffAda",
+    "mongolian-vowel-separator": "Ada\u180e",
+    "inhibit-symmetric-swapping": "\u206aAda",
+    "nominal-digit-shapes": "Ada\u206f",
+    "interlinear-annotation-anchor": "Ada\ufff9",
+    "interlinear-annotation-terminator": "Ada\ufffb",
+    "arabic-number-sign": "\u0600",
+    "shorthand-format-letter-overlap": "Ada\U0001bca0",
+    "musical-symbol-begin-beam": "\U0001d173",
+    "egyptian-hieroglyph-vertical-joiner": "Ada\U00013430",
+    "kaithi-number-sign": "\U000110bd",
+    "khmer-vowel-inherent-aq": "\u17b4",
+    "khmer-vowel-inherent-aa": "Ada\u17b5",
+    "unassigned-u2065": "\u2065",
+    "noncharacter-uffff": "Ada\uffff",
+    "tag-not-after-the-black-flag": "Ada\U000e0067\U000e007f",
+}
+
+
+@pytest.mark.parametrize("name", INVISIBLE_IN_NAMES.values(), ids=INVISIBLE_IN_NAMES.keys())
 @pytest.mark.parametrize("field", ["firstname", "lastname", "middlename"])
-def test_patch_me_refuses_names_with_line_breaks_or_invisible_controls(logged_in_api_client, user, field, name):
+def test_patch_me_refuses_names_with_invisible_characters_of_any_kind(logged_in_api_client, user, field, name):
     response = logged_in_api_client.patch_json("/me", {field: name})
 
     assert response.status_code == 400
     assert response.json()["errors"][field] == ["Names cannot contain line breaks or invisible control characters."]
     user.refresh_from_db()
     assert getattr(user, field) != name
+
+
+NOTHING_VISIBLE_NAMES = {
+    "combining-acute-accent": "\u0301",
+    "variation-selector-17": "\U000e0100",
+    "variation-selector-256": "\U000e01ef",
+    "mongolian-free-variation-selector": "\u180b",
+    "spaces-around-a-variation-selector": " \ufe0f ",
+    "spaces": "   ",
+    "no-break-spaces": "\u00a0\u00a0",
+    "ideographic-space": "\u3000",
+}
+
+
+@pytest.mark.parametrize("name", NOTHING_VISIBLE_NAMES.values(), ids=NOTHING_VISIBLE_NAMES.keys())
+@pytest.mark.parametrize("field", ["firstname", "lastname", "middlename"])
+def test_patch_me_refuses_names_with_nothing_visible_instead_of_clearing_them(logged_in_api_client, user, field, name):
+    user.middlename = "Byron"
+    user.save()
+
+    response = logged_in_api_client.patch_json("/me", {field: name})
+
+    assert response.status_code == 400
+    assert response.json()["errors"][field] == ["Names must contain visible characters."]
+    user.refresh_from_db()
+    assert (user.firstname, user.middlename, user.lastname) == ("Ada", "Byron", "Lovelace")
+
+
+@pytest.mark.parametrize("field", ["firstname", "lastname", "middlename"])
+def test_patch_me_clears_a_name_given_as_an_empty_string(logged_in_api_client, user, field):
+    user.middlename = "Byron"
+    user.save()
+
+    response = logged_in_api_client.patch_json("/me", {field: ""})
+
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert getattr(user, field) == ""
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\U0001f469\u200d\U0001f4bb",  # woman technologist: a ZWJ sequence
+        "#\ufe0f\u20e3",  # a keycap
+        "\U0001f1ec\U0001f1e7",  # a regional indicator flag
+        "\U0001f3f4\U000e0067\U000e0062\U000e0077\U000e006c\U000e0073\U000e007f",  # flag of Wales
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647",  # Persian with a ZWNJ
+        "สมชาย",  # Thai
+        "\u845b\U000e0100",  # an ideographic variation sequence
+        "Zoe\u0308",  # a combining diaeresis
+        "  Ada\u00a0Maria\u3000",  # spaces inside are kept, around are stripped
+    ],
+)
+def test_patch_me_accepts_names_in_any_script_and_emoji(logged_in_api_client, user, name):
+    response = logged_in_api_client.patch_json("/me", {"firstname": name})
+
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert user.firstname == name.strip()
 
 
 def test_patch_me_refuses_malformed_json_and_other_types(logged_in_api_client):
@@ -325,6 +434,28 @@ def test_profile_page_refuses_a_name_with_an_invisible_control(logged_in_client,
     assert "Names cannot contain line breaks or invisible control characters." in response.content.decode()
     user.refresh_from_db()
     assert user.firstname == "Ada"
+
+
+def test_profile_page_refuses_a_name_of_spaces_only_instead_of_clearing_it(logged_in_client, user):
+    response = logged_in_client.post("/accounts/profile/", {"firstname": "Ada", "lastname": "\u00a0 \u3000"})
+
+    assert response.status_code == 400
+    assert "Names must contain visible characters." in response.content.decode()
+    user.refresh_from_db()
+    assert user.lastname == "Lovelace"
+
+
+def test_profile_page_clears_a_name_left_empty(logged_in_client, user):
+    user.middlename = "Byron"
+    user.save()
+
+    response = logged_in_client.post(
+        "/accounts/profile/", {"firstname": "Ada", "middlename": "", "lastname": "Lovelace"}
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.middlename == ""
 
 
 def test_profile_page_refuses_a_file_the_upload_rules_refuse(logged_in_client, user, settings):

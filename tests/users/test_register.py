@@ -1,9 +1,11 @@
 """Signing up: POST /register (the seed's fields) and the HTML signup page (allauth's, restyled)."""
 
+import uuid
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.conftest import make_image_bytes
+from tests.conftest import JsonClient, make_image_bytes
 from tests.users.conftest import is_logged_in
 from users.models import Upload, User
 
@@ -174,6 +176,10 @@ def test_register_refuses_over_long_values(api_client, field, value):
         ("firstname", "Carol\nAnn"),
         ("lastname", "Smith\u202e"),
         ("middlename", "\u2066Ann\u2069"),
+        ("firstname", "\u00a0 \u3000"),  # only spaces: refused, not saved as ""
+        ("lastname", "Smith\u180e"),  # a Mongolian vowel separator (Cf)
+        ("middlename", "\u0301"),  # a combining mark alone
+        ("middlename", "Ann\u2065"),  # unassigned
         ("email", "not-an-email"),
         ("phone_number", "12345"),
         ("profile_image_id", "nope"),
@@ -224,8 +230,41 @@ def test_register_refuses_someone_elses_upload_and_writes_nothing(api_client, ot
     assert upload.owner == other_user
 
 
-def test_register_refuses_an_already_claimed_upload(api_client, make_upload):
-    upload = make_upload()
+def upload_anonymously(client, png_bytes) -> str:
+    """POST /uploads without an account, as a JSON client does before registering; the upload's id."""
+    uploaded = client.post(
+        "/uploads", {"file": SimpleUploadedFile("me.png", png_bytes)}, headers={"X-Requested-With": "fetch"}
+    )
+    assert uploaded.status_code == 201, uploaded.content
+    return uploaded.json()["id"]
+
+
+def test_register_refuses_an_anonymous_upload_of_another_session(api_client, png_bytes):
+    upload_id = upload_anonymously(JsonClient(), png_bytes)
+    unknown = api_client.post_json("/register", registration(profile_image_id=str(uuid.uuid4()))).json()
+
+    response = api_client.post_json("/register", registration(profile_image_id=upload_id))
+
+    assert response.status_code == 400
+    assert response.json() == unknown  # someone else's upload looks exactly like an unknown id
+    assert not User.objects.filter(login="dora").exists()
+    assert Upload.objects.get(pk=upload_id).owner is None
+
+
+def test_register_refuses_an_anonymous_upload_made_without_a_session(api_client, make_upload):
+    upload = make_upload()  # stored, but remembered by no session
+
+    response = api_client.post_json("/register", registration(profile_image_id=str(upload.id)))
+
+    assert response.status_code == 400
+    assert "profile_image_id" in response.json()["errors"]
+    upload.refresh_from_db()
+    assert upload.owner is None
+
+
+def test_register_refuses_an_already_claimed_upload(api_client, png_bytes):
+    upload_id = upload_anonymously(api_client, png_bytes)
+    upload = Upload.objects.get(pk=upload_id)
     assert api_client.post_json("/register", registration(profile_image_id=str(upload.id))).status_code == 201
     api_client.get("/logout")
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.conftest import make_image_bytes
+from tests.conftest import JsonClient, make_image_bytes
 from tests.users.conftest import is_logged_in
 from tests.users.test_register import signup_form
 from users.models import Upload, User
@@ -84,6 +84,29 @@ def test_signup_ignores_an_image_kept_for_another_visitor(client):
     assert response.status_code == 302, response.content.decode()
     assert User.objects.get(login="gina").profile_image is None
     assert Upload.objects.get(pk=upload_id).owner is None
+
+
+def test_signup_kept_image_cannot_be_claimed_by_another_client_with_register(client):
+    upload_id = fail_with_avatar(client)  # the id is in the page: anyone who sees it knows it
+    thief = JsonClient()  # a fresh client, without the visitor's session cookie
+
+    stolen = thief.post_json(
+        "/register",
+        {
+            "login": "thief1",
+            "email": "thief1@example.com",
+            "password": "correct horse battery 9",
+            "profile_image_id": upload_id,
+        },
+    )
+
+    assert stolen.status_code == 400
+    assert "profile_image_id" in stolen.json()["errors"]
+    assert not User.objects.filter(login="thief1").exists()
+    assert Upload.objects.get(pk=upload_id).owner is None
+    response = client.post(SIGNUP, signup_form(profile_image_id=upload_id))
+    assert response.status_code == 302, response.content.decode()
+    assert str(User.objects.get(login="gina").profile_image_id) == upload_id
 
 
 def test_signup_remove_drops_the_kept_image_without_signing_up(client):
