@@ -204,9 +204,22 @@ def _version_and_private_count(db: str, user) -> tuple:
         f" (SELECT 1 FROM {discussion} d WHERE d.id = p.discussion_id AND d.visibility = %s))"
     )
     connection = connections[db]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [Participant._meta.get_field("user").get_db_prep_value(user.pk, connection), Visibility.PRIVATE])
-        return cursor.fetchone()
+    return _one_row(connection, sql, [_participant_user_id(user, connection), Visibility.PRIVATE])
+
+
+def latest_changes_seen_by(db: str, user) -> tuple:
+    """The latest ``changed_at`` of the public discussions, and of the private ones ``user``
+    takes part in (None when anonymous or none), in one statement; the private part driven from
+    their participations, as in ``_version_and_private_count``."""
+    participant, discussion = Participant._meta.db_table, Discussion._meta.db_table
+    sql = (
+        f"SELECT (SELECT changed_at FROM {discussion} WHERE visibility = %s ORDER BY changed_at DESC LIMIT 1),"
+        f" (SELECT MAX((SELECT d.changed_at FROM {discussion} d WHERE d.id = p.discussion_id AND d.visibility = %s))"
+        f" FROM {participant} p WHERE p.user_id = %s)"
+    )
+    connection = connections[db]
+    row = _one_row(connection, sql, [Visibility.PUBLIC, Visibility.PRIVATE, _participant_user_id(user, connection)])
+    return tuple(_as_datetime(value, connection) for value in row)
 
 
 def participants_count_and_viewer(discussion, user) -> tuple[int, bool]:
@@ -220,11 +233,28 @@ def participants_count_and_viewer(discussion, user) -> tuple[int, bool]:
     )
     connection = connections[discussion._state.db or "default"]
     discussion_id = Participant._meta.get_field("discussion").get_db_prep_value(discussion.pk, connection)
-    user_id = Participant._meta.get_field("user").get_db_prep_value(user.pk, connection) if user.is_authenticated else None
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [discussion_id, discussion_id, user_id])
-        count, takes_part = cursor.fetchone()
+    count, takes_part = _one_row(connection, sql, [discussion_id, discussion_id, _participant_user_id(user, connection)])
     return count, bool(takes_part)
+
+
+def _participant_user_id(user, connection):
+    """``user``'s id as participant rows store it, for raw SQL; None for an anonymous visitor."""
+    if not user.is_authenticated:
+        return None
+    return Participant._meta.get_field("user").get_db_prep_value(user.pk, connection)
+
+
+def _one_row(connection, sql: str, params: list) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def _as_datetime(value, connection):
+    """A ``changed_at`` read in raw SQL as the ORM gives it: SQLite returns text, or a naive
+    datetime, which its backend's converter makes aware; PostgreSQL an aware datetime."""
+    convert = getattr(connection.ops, "convert_datetimefield_value", None)
+    return convert(value, None, connection) if convert is not None else value
 
 
 class Discussion(models.Model):

@@ -34,7 +34,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
-from django.db import connections
 from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Max, Value, When
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
@@ -90,32 +89,13 @@ def list_version_seen_by(user, db: str = "default"):
     all, ``list_version``; for anyone else the public ones and the private ones they take part in,
     so that nothing of theirs (an ETag, a time) moves with private activity elsewhere. A public
     discussion made private in the admin leaves this unmoved: a browser may show it on a list for
-    up to PAGE_CACHE_SECONDS more. One statement, driven from the user's participations (as a
-    join, SQLite walks every private discussion instead)."""
-    from forum.models import Discussion, Participant, Visibility
+    up to PAGE_CACHE_SECONDS more. One statement (``latest_changes_seen_by``)."""
+    from forum.models import latest_changes_seen_by
     from forum.permissions import is_staff_member
 
     if is_staff_member(user):
         return list_version(db)
-    discussion, participant = Discussion._meta.db_table, Participant._meta.db_table
-    sql = (
-        f"SELECT (SELECT changed_at FROM {discussion} WHERE visibility = %s ORDER BY changed_at DESC LIMIT 1),"
-        f" (SELECT MAX((SELECT d.changed_at FROM {discussion} d WHERE d.id = p.discussion_id AND d.visibility = %s))"
-        f" FROM {participant} p WHERE p.user_id = %s)"
-    )
-    connection = connections[db]
-    user_id = Participant._meta.get_field("user").get_db_prep_value(user.pk, connection) if user.is_authenticated else None
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [Visibility.PUBLIC, Visibility.PRIVATE, user_id])
-        public, private = (_as_datetime(value, connection) for value in cursor.fetchone())
-    return max((version for version in (public, private) if version is not None), default=None)
-
-
-def _as_datetime(value, connection):
-    """A ``changed_at`` read in raw SQL as the ORM gives it: SQLite returns text, or a naive
-    datetime, which its backend's converter makes aware; PostgreSQL an aware datetime."""
-    convert = getattr(connection.ops, "convert_datetimefield_value", None)
-    return convert(value, None, connection) if convert is not None else value
+    return max((version for version in latest_changes_seen_by(db, user) if version is not None), default=None)
 
 
 # --- Serving ---------------------------------------------------------------------------------

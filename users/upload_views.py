@@ -13,8 +13,6 @@ bytes behind an id never change, so browsers may keep them for a year (privately
 what one user may read another may not).
 """
 
-import uuid
-
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import FileResponse, Http404
@@ -33,6 +31,7 @@ from users.uploads import (
     store_upload,
     thumbnail_content_type,
     too_large_for,
+    upload_id_or_none,
 )
 
 # Multipart framing around the file: boundaries, part headers, a CSRF token field.
@@ -134,9 +133,8 @@ def anonymous_upload_of_session(request, upload_id) -> Upload | None:
     """The anonymous image upload ``upload_id`` if this session may still claim it as a profile
     image (``claimable_anonymous_uploads``: this session made it, unclaimed, younger than
     ``ANONYMOUS_CLAIM_WINDOW``), else None."""
-    try:
-        upload_id = uuid.UUID(str(upload_id or "").strip())
-    except ValueError:
+    upload_id = upload_id_or_none(upload_id)
+    if upload_id is None:
         return None
     claimable = claimable_anonymous_uploads(session_anonymous_upload_ids(request))
     return claimable.filter(pk=upload_id, width__isnull=False).first()

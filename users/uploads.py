@@ -415,7 +415,7 @@ def claimable_anonymous_uploads(anonymous_upload_ids):
     """
     return Upload.objects.filter(
         owner__isnull=True,
-        pk__in=[pk for pk in map(_uuid_or_none, anonymous_upload_ids) if pk is not None],
+        pk__in=[pk for pk in map(upload_id_or_none, anonymous_upload_ids) if pk is not None],
         created_at__gte=timezone.now() - ANONYMOUS_CLAIM_WINDOW,
     )
 
@@ -443,7 +443,8 @@ def claim_profile_image(*, upload_id, user: User, anonymous_upload_ids=()) -> Up
     return upload
 
 
-def _uuid_or_none(upload_id) -> uuid.UUID | None:
+def upload_id_or_none(upload_id) -> uuid.UUID | None:
+    """``upload_id`` (a UUID, or its text) as a UUID; None when it is not one."""
     try:
         return _parse_upload_id(upload_id)
     except ValidationError:
